@@ -1,0 +1,73 @@
+# minikvm - see README.md.  `make run` and `make check` install what is
+# missing (Debian packages), build, and run the default manifest / the tests.
+
+CONFIG ?= configs/quad.yaml
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARN = -std=gnu11 -Wall -Wextra -Werror
+CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
+LIBS = $(shell $(PKG_CONFIG) --libs libcyaml 2>/dev/null || echo -lcyaml -lyaml) -lpthread
+
+# Debian packages the build and the tests need (see .ci/run).
+DEBS = build-essential pkg-config libcyaml-dev libyaml-dev
+
+BUILD = build
+SRCS = $(wildcard src/*.c)
+OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
+GUESTS = $(patsubst %.S,%.bin,$(wildcard guests/*.S tests/guests/*.S))
+
+.PHONY: all run check deps install uninstall clean
+
+all: $(BUILD)/minikvm $(GUESTS)
+
+# Installs what is missing; does nothing when everything is there.
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make: installing $$missing"; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/minikvm: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD):
+	mkdir -p $@
+
+# Guests: 16-bit flat binaries, loaded at GPA 0.
+%.bin: %.o
+	ld -m elf_i386 -Ttext=0 -e _start --oformat=binary -o $@ $<
+%.o: %.S guests/minikvm.h
+	$(CC) -m32 -c -Iguests -o $@ $<
+.PRECIOUS: %.o
+
+run: deps
+	$(MAKE) all
+	$(BUILD)/minikvm run $(CONFIG)
+
+check: deps
+	$(MAKE) all
+	tests/run-tests
+
+install: $(BUILD)/minikvm
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BUILD)/minikvm $(DESTDIR)$(BINDIR)/minikvm
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/minikvm
+
+clean:
+	rm -rf $(BUILD) guests/*.bin guests/*.o tests/guests/*.bin tests/guests/*.o
+
+-include $(OBJS:.o=.d)

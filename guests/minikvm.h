@@ -1,0 +1,48 @@
+/*
+ * minikvm.h - the guest side of the minikvm hypercall ABI.
+ *
+ * Included by the guest programs in guests/ (GNU as, through the C
+ * preprocessor) and by the VMM itself (src/hypercall.c), so that both sides
+ * agree on every number.  The ABI is the one of the original Mini-KVM guests:
+ *
+ *   mov $FUNCTION, %al      ; function number
+ *   mov ..., %ebx / %ecx    ; arguments
+ *   mov $HC_PORT, %dx
+ *   out %al, (%dx)          ; one VM exit (KVM_EXIT_IO) per hypercall
+ *
+ * The manual page minikvm-hypercall(7) documents it for guest authors.
+ */
+#ifndef MINIKVM_GUEST_ABI_H
+#define MINIKVM_GUEST_ABI_H
+
+/* The hypercall I/O port. */
+#define HC_PORT		0x500
+
+/* Function numbers, passed in AL. */
+#define HC_EXIT		0x00	/* this vCPU ends normally */
+#define HC_PUTCHAR	0x01	/* BL: byte to the console */
+#define HC_GETCHAR	0x02	/* next `in (%dx),%al` on HC_PORT returns a byte; 0x04 at EOF */
+#define HC_PUTNUM	0x03	/* EBX printed as an unsigned decimal number */
+#define HC_PUTS		0x04	/* EBX: guest-physical address, ECX: length (<= HC_PUTS_MAX) */
+
+#define HC_PUTS_MAX	0x10000	/* bytes: the most one PUTS may write */
+#define HC_EOT		0x04	/* what GETCHAR returns at the end of input */
+
+/* COM1, a 16550A UART (polling only). */
+#define COM1_BASE	0x3F8
+#define UART_THR	0	/* write: transmit holding register */
+#define UART_RBR	0	/* read: receive buffer register */
+#define UART_LSR	5	/* line status register */
+#define UART_LSR_DR	0x01	/* data ready */
+#define UART_LSR_THRE	0x20	/* transmit holding register empty */
+
+#ifdef __ASSEMBLER__
+/* hypercall FN: out FN to HC_PORT; clobbers AL and DX. */
+.macro hypercall fn
+	mov $\fn, %al
+	mov $HC_PORT, %dx
+	out %al, (%dx)
+.endm
+#endif
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * bus.h - devices on an address bus (one for port I/O, one for MMIO).
+ *
+ * A device claims [base, base+len) with a handler; the exit loop hands each
+ * access to bus_dispatch(), which finds the device and calls it with the
+ * offset into its range.  Adding a device is one bus_register() call, not a
+ * new case in the exit loop (the shape of kvmtool's kvm__register_pio()).
+ * Accesses no device claims read as all ones and are otherwise ignored, as
+ * on a PC's ISA bus with nothing driving it.
+ */
+#ifndef MINIKVM_BUS_H
+#define MINIKVM_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a device handler tells the exit loop. */
+enum io_result {
+	IO_OK = 0,	/* access done; the vCPU runs on */
+	IO_EXIT,	/* the guest asked to end this vCPU normally */
+	IO_FAULT,	/* a guest error, already diagnosed; stop this vCPU */
+};
+
+/*
+ * A device handler.  OWNER is what was registered with it, OFFSET the
+ * address minus the device's base, DATA the SIZE bytes (1, 2, 4 or 8) to
+ * write or to fill for a read.
+ */
+typedef enum io_result (*bus_io_fn)(void *owner, uint64_t offset, uint8_t *data,
+				    unsigned size, bool is_write);
+
+struct bus_device {
+	uint64_t base, len;	/* addresses claimed: ports or GPAs */
+	void *owner;
+	bus_io_fn io;
+	const char *name;	/* for messages */
+};
+
+struct bus {
+	struct bus_device *devs;
+	size_t n, cap;
+	uint64_t unclaimed_reads, unclaimed_writes;	/* counted, not traced yet */
+};
+
+/*
+ * bus_register - claims [BASE, BASE+LEN) for a device.  Ranges must not
+ * overlap.  Returns 0, or -1 if LEN is 0, the range overlaps another or
+ * memory runs out (set-up time only; dispatch never allocates).
+ */
+int bus_register(struct bus *bus, uint64_t base, uint64_t len, void *owner,
+		 bus_io_fn io, const char *name);
+
+/*
+ * bus_dispatch - one access of SIZE bytes at ADDR.  Unclaimed reads fill
+ * DATA with 0xFF.  Returns the device's result (IO_OK when unclaimed).
+ */
+enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
+			    unsigned size, bool is_write);
+
+/* bus_free - releases the registrations. */
+void bus_free(struct bus *bus);
+
+#endif

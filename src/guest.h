@@ -1,0 +1,100 @@
+/*
+ * guest.h - one guest: a KVM VM with its memory, its one vCPU, its devices
+ * and the VM-exit loop.
+ *
+ * Each vCPU entry of a manifest is its own guest (its own KVM VM), so no
+ * guest can reach another's memory whatever it loads into a segment
+ * register.  A guest is created and destroyed by the machine (machine.h) and
+ * its exit loop runs on a thread of its own.
+ * KVM calls follow Linux Documentation/virt/kvm/api.rst.
+ */
+#ifndef MINIKVM_GUEST_H
+#define MINIKVM_GUEST_H
+
+#include <linux/kvm.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "console.h"
+#include "err.h"
+#include "kvm.h"
+#include "manifest.h"
+#include "uart.h"
+
+/* How a guest's run ended. */
+enum guest_status {
+	GUEST_RUNNING = 0,
+	GUEST_DONE,	/* EXIT hypercall or HLT: ended normally */
+	GUEST_FAILED,	/* a guest error or a KVM failure, diagnosed */
+	GUEST_STOPPED,	/* stopped from outside (timeout, SIGINT) */
+};
+
+struct guest {
+	unsigned index;			/* vCPU index in the manifest */
+	const struct vcpu_config *cfg;
+	const struct kvm *kvm;
+	int vm_fd, vcpu_fd;
+	struct kvm_run *run;		/* mmap of the vCPU fd, kvm->run_size bytes */
+	uint8_t *mem;			/* HVA of guest-physical address 0 */
+	uint64_t mem_size;		/* bytes of RAM, from GPA 0 */
+	struct kvm_regs regs;		/* registers when SYNC_REGS is missing */
+	struct bus pio, mmio;
+	struct console *con;
+	struct console_chan *out;	/* this vCPU's output channel */
+	bool has_stdin;			/* input is for this vCPU */
+	bool getchar_pending;		/* GETCHAR seen: the next IN reads input */
+	bool warned_in;			/* IN on the hypercall port without GETCHAR */
+	struct uart uart;
+	atomic_bool stop;		/* set by the machine to end the run */
+	enum guest_status status;
+	uint64_t exits;			/* VM exits handled */
+};
+
+/*
+ * guest_create - creates the VM (KVM_CREATE_VM), its memory (cfg->memory
+ * bytes at GPA 0, KVM_SET_USER_MEMORY_REGION), loads the image at
+ * cfg->load, creates the vCPU in the manifest's mode and registers the
+ * devices.  Returns 0, or -1 with E naming the failing step and errno.
+ * guest_destroy() must be called either way.
+ */
+int guest_create(struct guest *g, const struct kvm *kvm,
+		 const struct manifest *m, const struct vcpu_config *cfg,
+		 struct console *con, struct console_chan *out, struct err *e);
+
+/*
+ * guest_run - the exit loop: KVM_RUN until the guest ends, fails or is
+ * stopped (guest_stop).  Diagnoses a failure on stderr in one line naming
+ * the vCPU, the exit reason and CS:IP, then the registers.  Returns the
+ * final status, also left in g->status.
+ */
+enum guest_status guest_run(struct guest *g);
+
+/*
+ * guest_stop - asks the exit loop to end, from another thread: sets the
+ * stop flag and kvm_run->immediate_exit, so a KVM_RUN about to start
+ * returns at once; the caller then interrupts a running KVM_RUN with a
+ * signal (machine.c).
+ */
+void guest_stop(struct guest *g);
+
+/*
+ * guest_regs - the vCPU's general registers at the current exit: from
+ * kvm_run->s.regs (KVM_CAP_SYNC_REGS) without a syscall, else KVM_GET_REGS.
+ * Returns NULL (and diagnoses) if the ioctl fails.
+ */
+const struct kvm_regs *guest_regs(struct guest *g);
+
+/*
+ * guest_diagnose - prints "minikvm: vcpuN: WHAT at CS:IP ssss:iiii" on
+ * stderr, then, if REGISTERS, the register dump.  Flushes the guest's
+ * console first so its output comes before the message.
+ */
+void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* guest_destroy - unmaps memory and closes the fds; safe on a partial guest. */
+void guest_destroy(struct guest *g);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * hypercall.c - the hypercall port, 0x500: EXIT, PUTCHAR, GETCHAR, PUTNUM,
+ * PUTS (see hypercall.h and guests/minikvm.h).
+ */
+#include "hypercall.h"
+
+#include <stdio.h>
+
+#include "guest.h"
+#include "minikvm.h"
+
+/* PUTS: EBX = GPA, ECX = length; the range must lie inside guest RAM. */
+static enum io_result hc_puts(struct guest *g, const struct kvm_regs *r)
+{
+	uint64_t gpa = (uint32_t)r->rbx, len = (uint32_t)r->rcx;
+
+	if (len > HC_PUTS_MAX) {
+		guest_diagnose(g, false, "guest error: PUTS of %llu bytes (at most %u)",
+			       (unsigned long long)len, HC_PUTS_MAX);
+		return IO_FAULT;
+	}
+	/* 64-bit sums: a 32-bit address plus a length cannot wrap here */
+	if (gpa > g->mem_size || len > g->mem_size - gpa) {
+		guest_diagnose(g, false, "guest error: PUTS of 0x%llx bytes at GPA 0x%llx, outside the guest's 0x%llx bytes of memory",
+			       (unsigned long long)len, (unsigned long long)gpa,
+			       (unsigned long long)g->mem_size);
+		return IO_FAULT;
+	}
+	console_write(g->out, g->mem + gpa, (size_t)len);
+	return IO_OK;
+}
+
+static void hc_putnum(struct guest *g, uint32_t v)
+{
+	uint8_t buf[10];
+	size_t n = sizeof buf;
+
+	do {
+		buf[--n] = (uint8_t)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	console_write(g->out, buf + n, sizeof buf - n);
+}
+
+/* IN from the port: the byte GETCHAR asked for. */
+static uint8_t hc_read(struct guest *g)
+{
+	int c;
+
+	if (!g->getchar_pending) {
+		if (!g->warned_in) {
+			g->warned_in = true;
+			guest_diagnose(g, false, "IN from the hypercall port without GETCHAR first; it reads 0xff");
+		}
+		return 0xff;
+	}
+	g->getchar_pending = false;
+	if (!g->has_stdin)
+		return HC_EOT;
+	console_flush(g->out);	/* a prompt must be visible before we wait */
+	c = console_getc(g->con, &g->stop);
+	return c >= 0 ? (uint8_t)c : HC_EOT;
+}
+
+enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
+			    unsigned size, bool is_write)
+{
+	struct guest *g = owner;
+	const struct kvm_regs *r;
+
+	(void)offset;
+	if (!is_write) {
+		data[0] = hc_read(g);
+		for (unsigned i = 1; i < size; i++)
+			data[i] = 0;
+		return IO_OK;
+	}
+	switch (data[0]) {	/* AL, whatever the access width */
+	case HC_EXIT:
+		return IO_EXIT;
+	case HC_GETCHAR:
+		g->getchar_pending = true;
+		return IO_OK;
+	case HC_PUTCHAR:
+	case HC_PUTNUM:
+	case HC_PUTS:
+		break;
+	default:
+		guest_diagnose(g, false, "unknown hypercall 0x%02x (ignored)", data[0]);
+		return IO_OK;
+	}
+	r = guest_regs(g);
+	if (r == NULL)
+		return IO_FAULT;
+	if (data[0] == HC_PUTCHAR)
+		console_putc(g->out, (uint8_t)r->rbx);
+	else if (data[0] == HC_PUTNUM)
+		hc_putnum(g, (uint32_t)r->rbx);
+	else
+		return hc_puts(g, r);
+	return IO_OK;
+}

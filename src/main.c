@@ -1,0 +1,187 @@
+/*
+ * main.c - the minikvm command: subcommands, options, exit statuses.
+ *
+ *   minikvm run [--color=WHEN|--no-color] MANIFEST
+ *   minikvm check [-v] MANIFEST...
+ *
+ * Only this file decides exit statuses (machine.h lists them).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "machine.h"
+#include "manifest.h"
+
+#ifndef MINIKVM_VERSION
+#define MINIKVM_VERSION "0.1"
+#endif
+
+static const char usage_text[] =
+	"usage: minikvm run [--color=auto|always|never] [--no-color] MANIFEST\n"
+	"       minikvm check [-v] MANIFEST...\n"
+	"       minikvm --help | --version\n"
+	"\n"
+	"  run     check MANIFEST, build the VMs it describes and run them\n"
+	"  check   check each MANIFEST and print its errors; nothing on success\n"
+	"          (-v: print the effective manifest, defaults applied)\n"
+	"\n"
+	"Exit status: 0 ok, 1 guest failure or no KVM, 2 usage or manifest error,\n"
+	"124 limits.timeout passed, 130 interrupted.  See minikvm(1).\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "minikvm: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'minikvm --help'.\n");
+	return STATUS_USAGE;
+}
+
+/* Loads FILE, printing its errors; NULL if it has any. */
+static struct manifest *load_or_report(const char *file)
+{
+	struct diags d = { .file = file };
+	struct manifest *m = NULL;
+
+	if (manifest_load(file, &m, &d) < 0)
+		diags_print(&d, stderr);
+	diags_free(&d);
+	return m;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool verbose = false;
+	int status = STATUS_OK, c;
+
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return STATUS_OK;
+		default:
+			return usage_error("%s", "check: bad option");
+		}
+	}
+	if (optind == argc)
+		return usage_error("%s", "check: no manifest given");
+	for (int i = optind; i < argc; i++) {
+		struct manifest *m = load_or_report(argv[i]);
+
+		if (m == NULL) {
+			status = STATUS_USAGE;
+			continue;
+		}
+		if (verbose) {
+			if (argc - optind > 1)
+				printf("# %s\n", argv[i]);
+			if (manifest_print(m, stdout) < 0)
+				status = STATUS_GUEST_FAILED;
+		}
+		manifest_free(m);
+	}
+	return status;
+}
+
+static int parse_when(const char *s, enum when *w)
+{
+	if (strcmp(s, "auto") == 0)
+		*w = WHEN_AUTO;
+	else if (strcmp(s, "always") == 0)
+		*w = WHEN_ALWAYS;
+	else if (strcmp(s, "never") == 0)
+		*w = WHEN_NEVER;
+	else
+		return -1;
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	enum { OPT_COLOR = 256, OPT_NO_COLOR };
+	static const struct option opts[] = {
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_options opt = { .color = WHEN_UNSET };
+	struct manifest *m;
+	int status, c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_COLOR:
+			if (parse_when(optarg, &opt.color) < 0)
+				return usage_error("run: --color=%s: expected auto, always or never",
+						   optarg);
+			break;
+		case OPT_NO_COLOR:
+			opt.color = WHEN_NEVER;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return STATUS_OK;
+		default:
+			return usage_error("%s", "run: bad option");
+		}
+	}
+	if (optind == argc)
+		return usage_error("%s", "run: no manifest given");
+	if (argc - optind > 1)
+		return usage_error("run: one manifest at a time (extra: %s)",
+				   argv[optind + 1]);
+	m = load_or_report(argv[optind]);
+	if (m == NULL)
+		return STATUS_USAGE;
+	status = machine_run(m, &opt);
+	manifest_free(m);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* A reader that goes away (minikvm run x | head) is not an error. */
+	signal(SIGPIPE, SIG_IGN);
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return STATUS_OK;
+		case 'V':
+			printf("minikvm %s\n", MINIKVM_VERSION);
+			return STATUS_OK;
+		default:
+			return usage_error("%s", "bad option");
+		}
+	}
+	if (optind == argc)
+		return usage_error("%s", "no command given (run or check)");
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* restart getopt for the subcommand's own options */
+	if (strcmp(argv[0], "run") == 0)
+		return cmd_run(argc, argv);
+	if (strcmp(argv[0], "check") == 0)
+		return cmd_check(argc, argv);
+	return usage_error("unknown command '%s' (expected run or check)", argv[0]);
+}

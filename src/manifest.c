@@ -1,0 +1,614 @@
+/*
+ * manifest.c - the manifest's libcyaml schema, its defaults and its checks.
+ *
+ * Loading goes in three steps:
+ *   1. yamlcheck_run() walks the YAML against the schema below and reports
+ *      every structural error and every badly written value, located;
+ *   2. cyaml_load_data() loads the same text into the raw structs below,
+ *      in which every number is still a string (libcyaml 1.3.1 parses
+ *      numbers loosely, see ../shared/notes/libcyaml.md);
+ *   3. manifest_build() turns the raw structs into struct manifest, applying
+ *      defaults and the rules between fields (sizes against the mode, images
+ *      against their memory, one vCPU for stdin, ...).
+ * To add a field: add it to the raw struct and its schema, give it a scalar
+ * check if it is a number, and convert it in manifest_build().
+ */
+#define _GNU_SOURCE
+#include "manifest.h"
+
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "units.h"
+#include "yamlcheck.h"
+
+/* ---- the raw manifest, as libcyaml loads it ---------------------------- */
+
+struct raw_timer {
+	char *period;
+};
+
+struct raw_console {
+	enum when color;
+	enum when prefix;
+};
+
+struct raw_limits {
+	char *timeout;
+};
+
+struct raw_vcpu {
+	char *image;
+	char *memory;
+	enum console_color color;
+	char *load;
+	char *entry;
+	enum onoff stdin_;
+};
+
+struct raw_manifest {
+	char *version;
+	char *name;
+	enum cpu_mode mode;
+	enum onoff irqchip;
+	struct raw_timer *timer;
+	struct raw_console *console;
+	struct raw_limits *limits;
+	struct raw_vcpu *vcpus;
+	unsigned vcpus_count;
+};
+
+/* ---- the schema --------------------------------------------------------- */
+
+/* Saving writes the first name of a value, so "false"/"true" come first. */
+static const cyaml_strval_t onoff_strings[] = {
+	{ "false", ONOFF_FALSE }, { "true", ONOFF_TRUE },
+	{ "no", ONOFF_FALSE },    { "yes", ONOFF_TRUE },
+	{ "off", ONOFF_FALSE },   { "on", ONOFF_TRUE },
+};
+
+static const cyaml_strval_t mode_strings[] = {
+	{ "real", CPU_MODE_REAL },
+	{ "protected", CPU_MODE_PROTECTED },
+	{ "long", CPU_MODE_LONG },
+};
+
+static const cyaml_strval_t when_strings[] = {
+	{ "auto", WHEN_AUTO }, { "always", WHEN_ALWAYS }, { "never", WHEN_NEVER },
+};
+
+static const cyaml_strval_t color_strings[] = {
+	{ "black", COLOR_BLACK }, { "red", COLOR_RED },
+	{ "green", COLOR_GREEN }, { "yellow", COLOR_YELLOW },
+	{ "blue", COLOR_BLUE }, { "magenta", COLOR_MAGENTA },
+	{ "cyan", COLOR_CYAN }, { "white", COLOR_WHITE },
+	{ "bright-black", COLOR_BRIGHT_BLACK }, { "bright-red", COLOR_BRIGHT_RED },
+	{ "bright-green", COLOR_BRIGHT_GREEN },
+	{ "bright-yellow", COLOR_BRIGHT_YELLOW },
+	{ "bright-blue", COLOR_BRIGHT_BLUE },
+	{ "bright-magenta", COLOR_BRIGHT_MAGENTA },
+	{ "bright-cyan", COLOR_BRIGHT_CYAN },
+	{ "bright-white", COLOR_BRIGHT_WHITE },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define OPT CYAML_FLAG_OPTIONAL
+#define STRICT_ENUM (CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT)
+/* Strings that hold numbers are short; 64 bytes is plenty. */
+#define NUM_MAX 64
+
+static const cyaml_schema_field_t timer_fields[] = {
+	CYAML_FIELD_STRING_PTR("period", OPT, struct raw_timer, period, 1, NUM_MAX),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t console_fields[] = {
+	CYAML_FIELD_ENUM("color", STRICT_ENUM, struct raw_console, color,
+			 when_strings, N(when_strings)),
+	CYAML_FIELD_ENUM("prefix", STRICT_ENUM, struct raw_console, prefix,
+			 when_strings, N(when_strings)),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t limits_fields[] = {
+	CYAML_FIELD_STRING_PTR("timeout", OPT, struct raw_limits, timeout, 1, NUM_MAX),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t vcpu_fields[] = {
+	CYAML_FIELD_STRING_PTR("image", CYAML_FLAG_DEFAULT, struct raw_vcpu,
+			       image, 1, 4096),
+	CYAML_FIELD_STRING_PTR("memory", OPT, struct raw_vcpu, memory, 1, NUM_MAX),
+	CYAML_FIELD_ENUM("color", STRICT_ENUM, struct raw_vcpu, color,
+			 color_strings, N(color_strings)),
+	CYAML_FIELD_STRING_PTR("load", OPT, struct raw_vcpu, load, 1, NUM_MAX),
+	CYAML_FIELD_STRING_PTR("entry", OPT, struct raw_vcpu, entry, 1, NUM_MAX),
+	CYAML_FIELD_ENUM("stdin", STRICT_ENUM, struct raw_vcpu, stdin_,
+			 onoff_strings, N(onoff_strings)),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t vcpu_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_vcpu, vcpu_fields),
+};
+
+static const cyaml_schema_field_t manifest_fields[] = {
+	CYAML_FIELD_STRING_PTR("version", CYAML_FLAG_DEFAULT, struct raw_manifest,
+			       version, 1, NUM_MAX),
+	CYAML_FIELD_STRING_PTR("name", OPT, struct raw_manifest, name, 1, 64),
+	CYAML_FIELD_ENUM("mode", STRICT_ENUM, struct raw_manifest, mode,
+			 mode_strings, N(mode_strings)),
+	CYAML_FIELD_ENUM("irqchip", STRICT_ENUM, struct raw_manifest, irqchip,
+			 onoff_strings, N(onoff_strings)),
+	CYAML_FIELD_MAPPING_PTR("timer", OPT, struct raw_manifest, timer,
+				timer_fields),
+	CYAML_FIELD_MAPPING_PTR("console", OPT, struct raw_manifest, console,
+				console_fields),
+	CYAML_FIELD_MAPPING_PTR("limits", OPT, struct raw_manifest, limits,
+				limits_fields),
+	CYAML_FIELD_SEQUENCE("vcpus", CYAML_FLAG_POINTER, struct raw_manifest,
+			     vcpus, &vcpu_schema, 1, MANIFEST_MAX_VCPUS),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t manifest_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_manifest,
+			    manifest_fields),
+};
+
+/* ---- values written as text -------------------------------------------- */
+
+static int check_size(const char *v, const char **why)
+{
+	uint64_t x;
+
+	return units_parse_size(v, &x, why);
+}
+
+static int check_duration(const char *v, const char **why)
+{
+	uint64_t x;
+
+	return units_parse_duration(v, &x, why);
+}
+
+static int check_number(const char *v, const char **why)
+{
+	uint64_t x;
+
+	return units_parse_u64(v, &x, why);
+}
+
+/*
+ * An entry point: an address ("0x7c00"), or real mode's SEG:OFF
+ * ("0x07c0:0x0000"), each part at most 0xFFFF.
+ */
+static int parse_entry(const char *v, uint64_t *seg, uint64_t *off,
+		       bool *segoff, const char **why)
+{
+	const char *colon = strchr(v, ':');
+	char buf[NUM_MAX + 1];
+	size_t n;
+
+	*segoff = colon != NULL;
+	*seg = 0;
+	if (colon == NULL)
+		return units_parse_u64(v, off, why);
+	n = (size_t)(colon - v);
+	if (n >= sizeof buf) {
+		*why = "is not an address";
+		return -1;
+	}
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (units_parse_u64(buf, seg, why) < 0 ||
+	    units_parse_u64(colon + 1, off, why) < 0)
+		return -1;
+	if (*seg > 0xffff || *off > 0xffff) {
+		*why = "has a part larger than 0xFFFF";
+		return -1;
+	}
+	return 0;
+}
+
+static int check_entry(const char *v, const char **why)
+{
+	uint64_t seg, off;
+	bool segoff;
+
+	return parse_entry(v, &seg, &off, &segoff, why);
+}
+
+static int check_name(const char *v, const char **why)
+{
+	for (const char *p = v; *p; p++) {
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '-' && *p != '_' &&
+		    *p != '.') {
+			*why = "contains characters other than letters, digits, '.', '_' and '-'";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct scalar_check manifest_checks[] = {
+	{ "version", check_number, "1" },
+	{ "name", check_name, "a short name such as quad-demo" },
+	{ "timer.period", check_duration, "0 or a duration such as 10ms" },
+	{ "limits.timeout", check_duration, "0 or a duration such as 10s" },
+	{ "vcpus[].memory", check_size, "e.g. 256K, 4M" },
+	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
+	{ "vcpus[].entry", check_entry, "an address such as 0x7c00, or SEG:OFF such as 0x07c0:0" },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- from raw to checked ------------------------------------------------ */
+
+struct builder {
+	struct diags *d;
+	const struct ypos *pos;
+	size_t errors;
+};
+
+/* Reports an error about the field PATH, located at its value. */
+static void fail(struct builder *b, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct builder *b, const char *path, const char *fmt, ...)
+{
+	unsigned line, col;
+	char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	ypos_find(b->pos, path, &line, &col);
+	diags_add(b->d, line, col, path, "%s", msg ? msg : "(out of memory)");
+	free(msg);
+	b->errors++;
+}
+
+/* Colours given to vCPUs without one, in this order. */
+static const enum console_color default_colors[] = {
+	COLOR_MAGENTA, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE, COLOR_CYAN,
+	COLOR_RED, COLOR_BRIGHT_MAGENTA, COLOR_BRIGHT_GREEN,
+	COLOR_BRIGHT_YELLOW, COLOR_BRIGHT_BLUE, COLOR_BRIGHT_CYAN,
+	COLOR_BRIGHT_RED,
+};
+
+/* Real mode reaches 1 MiB (plus the HMA, which we do not back). */
+#define REAL_MEM_MIN (4ull << 10)
+#define REAL_MEM_MAX (1ull << 20)
+#define PAGE_SIZE 4096ull
+#define DEFAULT_MEMORY (256ull << 10)
+
+static char *resolve_path(const char *manifest, const char *path)
+{
+	char *copy, *dir, *out = NULL;
+
+	if (path[0] == '/')
+		return strdup(path);
+	copy = strdup(manifest);
+	if (copy == NULL)
+		return NULL;
+	dir = dirname(copy);
+	if (asprintf(&out, "%s/%s", dir, path) < 0)
+		out = NULL;
+	free(copy);
+	return out;
+}
+
+static char *default_name(const char *file)
+{
+	char *copy = strdup(file), *base, *dot, *out;
+
+	if (copy == NULL)
+		return NULL;
+	base = basename(copy);
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base &&
+	    (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+		*dot = '\0';
+	out = strdup(base);
+	free(copy);
+	return out;
+}
+
+static void build_vcpu(struct builder *b, const struct manifest *m,
+		       const struct raw_vcpu *r, struct vcpu_config *v)
+{
+	char path[64], size1[24], size2[24];
+	const char *why = NULL;
+	uint64_t seg = 0, off;
+	bool segoff = false, have_image;
+
+#define AT(field) (snprintf(path, sizeof path, "vcpus[%u]%s", v->index, field), path)
+	v->memory = DEFAULT_MEMORY;
+	if (r->memory != NULL)
+		units_parse_size(r->memory, &v->memory, &why);
+	if (m->mode == CPU_MODE_REAL &&
+	    (v->memory < REAL_MEM_MIN || v->memory > REAL_MEM_MAX))
+		fail(b, AT(".memory"), "%s is out of range for real mode (expected 4K to 1M)",
+		     units_format_size(v->memory, size1, sizeof size1));
+	else if (v->memory % PAGE_SIZE != 0)
+		fail(b, AT(".memory"), "%s is not a multiple of 4K (the page size)",
+		     units_format_size(v->memory, size1, sizeof size1));
+
+	v->image = resolve_path(m->file, r->image);
+	if (v->image == NULL) {
+		fail(b, AT(".image"), "out of memory");
+		return;
+	}
+	why = file_size(v->image, &v->image_size);
+	have_image = why == NULL;
+	if (why != NULL)
+		fail(b, AT(".image"), "cannot use '%s': %s", v->image, why);
+	else if (v->image_size == 0)
+		fail(b, AT(".image"), "'%s' is empty (expected a guest image)", v->image);
+
+	if (r->load != NULL)
+		units_parse_u64(r->load, &v->load, &why);
+	if (v->load >= v->memory) {
+		fail(b, AT(".load"), "0x%llx is outside the guest's %s of memory",
+		     (unsigned long long)v->load,
+		     units_format_size(v->memory, size1, sizeof size1));
+	} else if (have_image && v->image_size > v->memory - v->load) {
+		fail(b, AT(".image"), "'%s' is %llu bytes; only %llu fit between load 0x%llx and the end of memory (%s)",
+		     v->image, (unsigned long long)v->image_size,
+		     (unsigned long long)(v->memory - v->load),
+		     (unsigned long long)v->load,
+		     units_format_size(v->memory, size2, sizeof size2));
+	}
+
+	/* Real mode: CS:IP.  A linear entry above 0xFFFF becomes SEG:OFF. */
+	off = v->load;
+	if (r->entry != NULL)
+		parse_entry(r->entry, &seg, &off, &segoff, &why);
+	if (!segoff && off > 0xffff) {
+		seg = (off >> 4) & 0xf000;
+		off -= seg << 4;
+	}
+	v->entry_cs = (uint16_t)seg;
+	v->entry_ip = off;
+	if ((seg << 4) + off >= v->memory)
+		fail(b, r->entry ? AT(".entry") : AT(".load"),
+		     "entry point 0x%llx is outside the guest's %s of memory",
+		     (unsigned long long)((seg << 4) + off),
+		     units_format_size(v->memory, size1, sizeof size1));
+	v->color = r->color != COLOR_UNSET ? r->color :
+		   default_colors[v->index % N(default_colors)];
+#undef AT
+}
+
+static struct manifest *manifest_build(struct builder *b, const char *file,
+				       const struct raw_manifest *r)
+{
+	struct manifest *m = calloc(1, sizeof *m);
+	uint64_t version = 0;
+	const char *why;
+	int stdin_owner = -1;
+
+	if (m == NULL || (m->file = strdup(file)) == NULL) {
+		free(m);
+		diags_add(b->d, 0, 0, NULL, "out of memory");
+		return NULL;
+	}
+	units_parse_u64(r->version, &version, &why);
+	if (version != MANIFEST_VERSION)
+		fail(b, "version", "unsupported manifest version %llu (expected %d)",
+		     (unsigned long long)version, MANIFEST_VERSION);
+
+	m->name = r->name ? strdup(r->name) : default_name(file);
+	m->mode = r->mode ? r->mode : CPU_MODE_REAL;
+	if (m->mode != CPU_MODE_REAL)
+		fail(b, "mode", "'%s' mode is not supported yet (expected real)",
+		     manifest_mode_name(m->mode));
+	m->irqchip = r->irqchip == ONOFF_TRUE;
+	if (m->irqchip)
+		fail(b, "irqchip", "the in-kernel irqchip is not supported yet; interrupts come with protected mode (expected false)");
+	if (r->timer && r->timer->period)
+		units_parse_duration(r->timer->period, &m->timer_period_ns, &why);
+	if (m->timer_period_ns != 0)
+		fail(b, "timer.period", "a timer is not supported yet; interrupts come with protected mode (expected 0)");
+	m->color = r->console && r->console->color ? r->console->color : WHEN_AUTO;
+	m->prefix = r->console && r->console->prefix ? r->console->prefix : WHEN_AUTO;
+	m->timeout_ns = 10000000000ull;	/* 10s */
+	if (r->limits && r->limits->timeout)
+		units_parse_duration(r->limits->timeout, &m->timeout_ns, &why);
+
+	m->nr_vcpus = r->vcpus_count;
+	m->vcpus = calloc(m->nr_vcpus, sizeof *m->vcpus);
+	if (m->name == NULL || m->vcpus == NULL) {
+		diags_add(b->d, 0, 0, NULL, "out of memory");
+		manifest_free(m);
+		return NULL;
+	}
+	for (size_t i = 0; i < m->nr_vcpus; i++) {
+		m->vcpus[i].index = (unsigned)i;
+		build_vcpu(b, m, &r->vcpus[i], &m->vcpus[i]);
+	}
+	/* stdin: the one vCPU that asks; else vCPU 0 unless it declines. */
+	for (size_t i = 0; i < m->nr_vcpus; i++) {
+		char path[64];
+
+		if (r->vcpus[i].stdin_ != ONOFF_TRUE)
+			continue;
+		if (stdin_owner >= 0) {
+			snprintf(path, sizeof path, "vcpus[%zu].stdin", i);
+			fail(b, path, "vCPU %d already takes standard input (only one vCPU can)",
+			     stdin_owner);
+			continue;
+		}
+		stdin_owner = (int)i;
+	}
+	if (stdin_owner < 0 && r->vcpus[0].stdin_ != ONOFF_FALSE)
+		stdin_owner = 0;
+	if (stdin_owner >= 0)
+		m->vcpus[stdin_owner].stdin = true;
+	return m;
+}
+
+/* ---- libcyaml plumbing -------------------------------------------------- */
+
+/* libcyaml's own error text, kept for the rare error yamlcheck missed. */
+struct cyaml_log {
+	char text[256];
+};
+
+static void cyaml_log_collect(cyaml_log_t level, void *ctx, const char *fmt,
+			      va_list args)
+{
+	struct cyaml_log *log = ctx;
+
+	if (level < CYAML_LOG_ERROR || log->text[0] != '\0')
+		return;
+	vsnprintf(log->text, sizeof log->text, fmt, args);
+	log->text[strcspn(log->text, "\n")] = '\0';
+}
+
+static cyaml_config_t cyaml_config(struct cyaml_log *log)
+{
+	return (cyaml_config_t){
+		.log_fn = cyaml_log_collect,
+		.log_ctx = log,
+		.mem_fn = cyaml_mem,
+		.log_level = CYAML_LOG_ERROR,
+		.flags = CYAML_CFG_NO_ALIAS | CYAML_CFG_STYLE_BLOCK,
+	};
+}
+
+int manifest_load(const char *file, struct manifest **out, struct diags *d)
+{
+	struct cyaml_log log = { "" };
+	cyaml_config_t cfg = cyaml_config(&log);
+	struct raw_manifest *raw = NULL;
+	struct ypos pos = { 0 };
+	struct builder b = { .d = d, .pos = &pos };
+	uint8_t *data = malloc(MANIFEST_MAX_BYTES + 1);
+	size_t len = 0;
+	const char *why;
+	cyaml_err_t err;
+
+	*out = NULL;
+	if (data == NULL) {
+		diags_add(d, 0, 0, NULL, "out of memory");
+		return -1;
+	}
+	why = file_read(file, data, MANIFEST_MAX_BYTES, &len);
+	if (why != NULL) {
+		if (strcmp(why, "is too large") == 0)
+			diags_add(d, 0, 0, NULL, "the manifest is larger than %u bytes",
+				  MANIFEST_MAX_BYTES);
+		else
+			diags_add(d, 0, 0, NULL, "cannot read the manifest: %s", why);
+		goto fail;
+	}
+	if (yamlcheck_run(data, len, &manifest_schema, manifest_checks, &pos, d) > 0)
+		goto fail;
+	err = cyaml_load_data(data, len, &cfg, &manifest_schema,
+			      (cyaml_data_t **)&raw, NULL);
+	if (err != CYAML_OK) {
+		diags_add(d, 0, 0, NULL, "%s", log.text[0] ? log.text :
+			  cyaml_strerror(err));
+		goto fail;
+	}
+	*out = manifest_build(&b, file, raw);
+	cyaml_free(&cfg, &manifest_schema, raw, 0);
+	if (*out != NULL && b.errors > 0) {
+		manifest_free(*out);
+		*out = NULL;
+	}
+fail:
+	ypos_free(&pos);
+	free(data);
+	return *out != NULL ? 0 : -1;
+}
+
+/* ---- saving the effective manifest -------------------------------------- */
+
+int manifest_print(const struct manifest *m, FILE *out)
+{
+	struct cyaml_log log = { "" };
+	cyaml_config_t cfg = cyaml_config(&log);
+	struct raw_vcpu *vcpus = calloc(m->nr_vcpus, sizeof *vcpus);
+	char (*text)[4][NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
+	char period[NUM_MAX], timeout[NUM_MAX];
+	struct raw_timer timer = { period };
+	struct raw_console console = { m->color, m->prefix };
+	struct raw_limits limits = { timeout };
+	struct raw_manifest raw = {
+		.version = "1", .name = m->name, .mode = m->mode,
+		.irqchip = m->irqchip ? ONOFF_TRUE : ONOFF_FALSE,
+		.timer = &timer, .console = &console, .limits = &limits,
+		.vcpus = vcpus, .vcpus_count = (unsigned)m->nr_vcpus,
+	};
+	char *yaml = NULL;
+	size_t len = 0;
+	cyaml_err_t err = CYAML_ERR_OOM;
+
+	if (vcpus == NULL || text == NULL)
+		goto out;
+	units_format_duration(m->timer_period_ns, period, sizeof period);
+	units_format_duration(m->timeout_ns, timeout, sizeof timeout);
+	for (size_t i = 0; i < m->nr_vcpus; i++) {
+		const struct vcpu_config *v = &m->vcpus[i];
+
+		units_format_size(v->memory, text[i][0], NUM_MAX);
+		snprintf(text[i][1], NUM_MAX, "0x%llx", (unsigned long long)v->load);
+		snprintf(text[i][2], NUM_MAX, "0x%04x:0x%04llx", v->entry_cs,
+			 (unsigned long long)v->entry_ip);
+		vcpus[i] = (struct raw_vcpu){
+			.image = v->image, .memory = text[i][0],
+			.color = v->color, .load = text[i][1],
+			.entry = text[i][2],
+			.stdin_ = v->stdin ? ONOFF_TRUE : ONOFF_FALSE,
+		};
+	}
+	err = cyaml_save_data(&yaml, &len, &cfg, &manifest_schema, &raw, 0);
+	if (err == CYAML_OK && fwrite(yaml, 1, len, out) != len)
+		err = CYAML_ERR_FILE_OPEN;
+	cyaml_mem(NULL, yaml, 0);
+out:
+	free(vcpus);
+	free(text);
+	if (err != CYAML_OK)
+		fprintf(stderr, "minikvm: cannot print the manifest: %s\n",
+			log.text[0] ? log.text : cyaml_strerror(err));
+	return err == CYAML_OK ? 0 : -1;
+}
+
+void manifest_free(struct manifest *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; m->vcpus != NULL && i < m->nr_vcpus; i++)
+		free(m->vcpus[i].image);
+	free(m->vcpus);
+	free(m->name);
+	free(m->file);
+	free(m);
+}
+
+const char *manifest_color_name(enum console_color c)
+{
+	for (size_t i = 0; i < N(color_strings); i++)
+		if (color_strings[i].val == (int64_t)c)
+			return color_strings[i].str;
+	return "";
+}
+
+const char *manifest_mode_name(enum cpu_mode mode)
+{
+	for (size_t i = 0; i < N(mode_strings); i++)
+		if (mode_strings[i].val == (int64_t)mode)
+			return mode_strings[i].str;
+	return "";
+}

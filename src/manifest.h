@@ -1,0 +1,113 @@
+/*
+ * manifest.h - the manifest: a YAML file that describes the VM(s) to run.
+ *
+ * manifest_load() reads a file against the libcyaml schema declared in
+ * manifest.c, applies defaults, checks every field and the rules between
+ * fields, and returns a plain struct manifest that knows nothing of YAML.
+ * The format is documented in man/minikvm.yaml.5 and README.md; this header
+ * documents the resulting C values.
+ */
+#ifndef MINIKVM_MANIFEST_H
+#define MINIKVM_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+/* The manifest format version this minikvm reads. */
+#define MANIFEST_VERSION 1
+/* The most vCPU entries the schema allows. */
+#define MANIFEST_MAX_VCPUS 64
+/* Manifests larger than this many bytes are refused before parsing. */
+#define MANIFEST_MAX_BYTES (1u << 20)
+
+/* The CPU mode every vCPU of the manifest starts in. */
+enum cpu_mode {
+	CPU_MODE_UNSET = 0,
+	CPU_MODE_REAL,		/* 16-bit real mode */
+	CPU_MODE_PROTECTED,	/* 32-bit protected mode (not yet supported) */
+	CPU_MODE_LONG,		/* 64-bit long mode (not yet supported) */
+};
+
+/* auto | always | never, for console colour and line prefixes. */
+enum when {
+	WHEN_UNSET = 0,
+	WHEN_AUTO,
+	WHEN_ALWAYS,
+	WHEN_NEVER,
+};
+
+/* On/off switches; three-valued so that "absent" is visible. */
+enum onoff {
+	ONOFF_UNSET = 0,
+	ONOFF_FALSE,
+	ONOFF_TRUE,
+};
+
+/* A console colour: 1..8 are ANSI 30..37, 9..16 the bright 90..97. */
+enum console_color {
+	COLOR_UNSET = 0,
+	COLOR_BLACK, COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
+	COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN, COLOR_WHITE,
+	COLOR_BRIGHT_BLACK, COLOR_BRIGHT_RED, COLOR_BRIGHT_GREEN,
+	COLOR_BRIGHT_YELLOW, COLOR_BRIGHT_BLUE, COLOR_BRIGHT_MAGENTA,
+	COLOR_BRIGHT_CYAN, COLOR_BRIGHT_WHITE,
+};
+
+/* One vCPU entry: its own guest with its own guest-physical memory. */
+struct vcpu_config {
+	unsigned index;		/* position in vcpus:, from 0 */
+	char *image;		/* path of the image, resolved against the
+				 * manifest's folder */
+	uint64_t image_size;	/* bytes, as seen when the manifest was checked */
+	uint64_t memory;	/* bytes of guest RAM at GPA 0 */
+	uint64_t load;		/* GPA where the image is copied */
+	uint16_t entry_cs;	/* real mode: CS selector at reset */
+	uint64_t entry_ip;	/* real mode: IP; the linear entry GPA is
+				 * entry_cs * 16 + entry_ip */
+	enum console_color color;
+	bool stdin;		/* this vCPU reads standard input */
+};
+
+/* A checked manifest with every default applied. */
+struct manifest {
+	char *file;		/* the path it was loaded from */
+	char *name;
+	enum cpu_mode mode;
+	bool irqchip;
+	uint64_t timer_period_ns;	/* 0: no timer */
+	enum when color, prefix;	/* never WHEN_UNSET after loading */
+	uint64_t timeout_ns;		/* wall-clock limit of a run; 0: none */
+	size_t nr_vcpus;		/* 1 .. MANIFEST_MAX_VCPUS */
+	struct vcpu_config *vcpus;
+};
+
+/*
+ * manifest_load - reads and checks the manifest FILE.
+ * On success returns 0 and a new manifest in *out (free it with
+ * manifest_free).  On failure returns -1, *out is NULL, and D holds every
+ * error found, located (line and column, 1-based) where the file allows;
+ * D->file must be set by the caller (usually to FILE).
+ */
+int manifest_load(const char *file, struct manifest **out, struct diags *d);
+
+/*
+ * manifest_print - writes M as YAML to OUT, defaults applied and paths
+ * resolved: a valid manifest itself (it is saved with libcyaml against the
+ * same schema).  Returns 0, or -1 with a message on stderr.
+ */
+int manifest_print(const struct manifest *m, FILE *out);
+
+/* manifest_free - releases a manifest from manifest_load (NULL is fine). */
+void manifest_free(struct manifest *m);
+
+/* manifest_color_name - "magenta", "bright-red", ...; "" for COLOR_UNSET. */
+const char *manifest_color_name(enum console_color c);
+
+/* manifest_mode_name - "real", "protected" or "long". */
+const char *manifest_mode_name(enum cpu_mode mode);
+
+#endif
