@@ -15,7 +15,7 @@ CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
 LIBS = $(shell $(PKG_CONFIG) --libs libcyaml 2>/dev/null || echo -lcyaml -lyaml) -lpthread
 
 # Debian packages the build and the tests need (see .ci/run).
-DEBS = build-essential pkg-config libcyaml-dev libyaml-dev
+DEBS = build-essential pkg-config libcyaml-dev libyaml-dev bsdutils
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
@@ -24,7 +24,7 @@ GUESTS = $(patsubst %.S,%.bin,$(wildcard guests/*.S tests/guests/*.S))
 
 .PHONY: all run check deps install uninstall clean
 
-all: $(BUILD)/minikvm $(GUESTS)
+all: $(BUILD)/minikvm $(BUILD)/test_manifest $(GUESTS)
 
 # Installs what is missing; does nothing when everything is there.
 deps:
@@ -71,3 +71,7 @@ clean:
 	rm -rf $(BUILD) guests/*.bin guests/*.o tests/guests/*.bin tests/guests/*.o
 
 -include $(OBJS:.o=.d)
+
+# Unit tests link every object but main.o.
+$(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,$(OBJS))
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)

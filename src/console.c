@@ -67,7 +67,7 @@ static void chan_emit(struct console_chan *ch)
 {
 	struct console *con = ch->con;
 	char prefix[32], color[16];
-	struct iovec iov[5];
+	struct iovec iov[6];
 	int cnt = 0;
 
 	if (ch->len == 0)
@@ -89,10 +89,18 @@ static void chan_emit(struct console_chan *ch)
 
 		iov[cnt++] = (struct iovec){ prefix, (size_t)n };
 	}
-	iov[cnt++] = (struct iovec){ ch->buf, ch->len };
-	if (ch->color)
-		iov[cnt++] = (struct iovec){ "\033[0m", 4 };
 	ch->line_start = ch->buf[ch->len - 1] == '\n';
+	if (ch->color) {
+		/* reset before the newline, so no colour bleeds into the next line */
+		size_t text = ch->len - ch->line_start;
+
+		iov[cnt++] = (struct iovec){ ch->buf, text };
+		iov[cnt++] = (struct iovec){ "\033[0m", 4 };
+		if (ch->line_start)
+			iov[cnt++] = (struct iovec){ "\n", 1 };
+	} else {
+		iov[cnt++] = (struct iovec){ ch->buf, ch->len };
+	}
 	con->partial = ch->line_start ? NULL : ch;
 	if (!con->out_failed && write_all(con->out_fd, iov, cnt) < 0)
 		con->out_failed = true;	/* e.g. EPIPE: the reader has gone */

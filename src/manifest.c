@@ -540,6 +540,7 @@ int manifest_print(const struct manifest *m, FILE *out)
 	cyaml_config_t cfg = cyaml_config(&log);
 	struct raw_vcpu *vcpus = calloc(m->nr_vcpus, sizeof *vcpus);
 	char (*text)[4][NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
+	char **images = calloc(m->nr_vcpus, sizeof *images);
 	char period[NUM_MAX], timeout[NUM_MAX];
 	struct raw_timer timer = { period };
 	struct raw_console console = { m->color, m->prefix };
@@ -554,7 +555,7 @@ int manifest_print(const struct manifest *m, FILE *out)
 	size_t len = 0;
 	cyaml_err_t err = CYAML_ERR_OOM;
 
-	if (vcpus == NULL || text == NULL)
+	if (vcpus == NULL || text == NULL || images == NULL)
 		goto out;
 	units_format_duration(m->timer_period_ns, period, sizeof period);
 	units_format_duration(m->timeout_ns, timeout, sizeof timeout);
@@ -565,8 +566,10 @@ int manifest_print(const struct manifest *m, FILE *out)
 		snprintf(text[i][1], NUM_MAX, "0x%llx", (unsigned long long)v->load);
 		snprintf(text[i][2], NUM_MAX, "0x%04x:0x%04llx", v->entry_cs,
 			 (unsigned long long)v->entry_ip);
+		/* absolute, so the output is valid wherever it is saved */
+		images[i] = realpath(v->image, NULL);
 		vcpus[i] = (struct raw_vcpu){
-			.image = v->image, .memory = text[i][0],
+			.image = images[i] ? images[i] : v->image, .memory = text[i][0],
 			.color = v->color, .load = text[i][1],
 			.entry = text[i][2],
 			.stdin_ = v->stdin ? ONOFF_TRUE : ONOFF_FALSE,
@@ -577,6 +580,9 @@ int manifest_print(const struct manifest *m, FILE *out)
 		err = CYAML_ERR_FILE_OPEN;
 	cyaml_mem(NULL, yaml, 0);
 out:
+	for (size_t i = 0; images != NULL && i < m->nr_vcpus; i++)
+		free(images[i]);
+	free(images);
 	free(vcpus);
 	free(text);
 	if (err != CYAML_OK)

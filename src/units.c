@@ -16,7 +16,7 @@ static int parse_digits(const char *s, size_t len, uint64_t *out,
 		s += 2;
 		len -= 2;
 	} else if (len >= 2 && s[0] == '0') {
-		*why = "looks like an octal number (write it in decimal or 0x hex)";
+		*why = "has a leading 0, which YAML reads as octal";
 		return -1;
 	}
 	if (len == 0) {

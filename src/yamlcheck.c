@@ -214,6 +214,16 @@ static const char *kind_name(const cyaml_schema_value_t *s)
 	}
 }
 
+/* What the value should be: the scalar check's words, else its kind. */
+static const char *expected_name(const struct walker *w,
+				 const cyaml_schema_value_t *s)
+{
+	for (const struct scalar_check *c = w->checks; c && c->schema_path; c++)
+		if (strcmp(c->schema_path, w->spath) == 0)
+			return c->expected;
+	return kind_name(s);
+}
+
 static bool is_scalar_type(const cyaml_schema_value_t *s)
 {
 	return s->type != CYAML_MAPPING && s->type != CYAML_SEQUENCE &&
@@ -410,7 +420,8 @@ static int container_begin(struct walker *w, bool is_seq, unsigned line,
 
 			if (!ok) {
 				ERR(w, line, col, "expected %s, got a %s",
-				    kind_name(s), is_seq ? "sequence" : "mapping");
+				    expected_name(w, s),
+				    is_seq ? "sequence" : "mapping");
 				s = NULL;
 			}
 		}

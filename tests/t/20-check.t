@@ -1,0 +1,44 @@
+#!/bin/sh
+# `minikvm check` on every fixture: bad ones exit 2 with exactly the
+# expected diagnostics on stderr and nothing on stdout; good ones exit 0,
+# print nothing, and with -v print the expected effective manifest.
+. tests/lib.sh
+bad=$(ls tests/manifests/bad/*.yaml)
+good=$(ls tests/manifests/good/*.yaml)
+plan $(($(echo "$bad" | wc -l) + 2 * $(echo "$good" | wc -l) + 2))
+for f in $bad; do
+	exp=${f%.yaml}.err
+	st=0
+	"$MINIKVM" check "$f" >"$TMP/out" 2>"$TMP/err" </dev/null || st=$?
+	if [ "$st" -eq 2 ] && [ ! -s "$TMP/out" ] && cmp -s "$exp" "$TMP/err"; then
+		pass "check $f"
+	else
+		fail "check $f (status $st)"
+		diff -u "$exp" "$TMP/err" | head -20 | sed 's/^/# /'
+	fi
+done
+for f in $good; do
+	st=0
+	"$MINIKVM" check "$f" >"$TMP/out" 2>&1 </dev/null || st=$?
+	if [ "$st" -eq 0 ] && [ ! -s "$TMP/out" ]; then
+		pass "check $f"
+	else
+		fail "check $f (status $st)"
+		sed 's/^/# /' "$TMP/out" | head -10
+	fi
+	"$MINIKVM" check -v "$f" 2>&1 </dev/null | sed "s|$PWD|@ROOT@|g" >"$TMP/eff"
+	same "check -v $f" "${f%.yaml}.out" "$TMP/eff"
+done
+# The effective manifest is itself a valid manifest that says the same.
+"$MINIKVM" check -v configs/quad.yaml >"$TMP/quad-eff.yaml"
+"$MINIKVM" check -v "$TMP/quad-eff.yaml" >"$TMP/quad-eff2.yaml"
+same "check -v output is a valid manifest with the same meaning" "$TMP/quad-eff.yaml" "$TMP/quad-eff2.yaml"
+# Several files: each checked, all errors reported, status 2.
+st=0
+"$MINIKVM" check configs/hello.yaml tests/manifests/bad/*.yaml >/dev/null 2>"$TMP/all" || st=$?
+n=$(grep -c ': error: ' "$TMP/all")
+if [ "$st" -eq 2 ] && [ "$n" -ge "$(echo "$bad" | wc -l)" ]; then
+	pass "check of many files reports every file's errors"
+else
+	fail "check of many files (status $st, $n errors)"
+fi

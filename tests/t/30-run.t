@@ -1,0 +1,142 @@
+#!/bin/sh
+# End to end with KVM: every manifest in configs/ and tests/e2e/ runs to its
+# expected stdout (tests/e2e/expected/NAME.out), exit status (NAME.status,
+# default 0) and stderr (NAME.stderr: extended regexps that must each match
+# a line), with NAME.in as standard input if present.  Multi-vCPU output is
+# run without colour and grouped per vCPU (stably) before comparing, after
+# checking that every line is whole and tagged.
+. tests/lib.sh
+exp=tests/e2e/expected
+cases=$(ls configs/*.yaml tests/e2e/*.yaml)
+plan $(($(echo "$cases" | wc -l) + 7))
+
+if ! kvm_usable; then
+	for i in $(seq 1 $(($(echo "$cases" | wc -l) + 7))); do
+		skip_or_fail "KVM test $i" "/dev/kvm is not usable here"
+	done
+	exit 0
+fi
+
+# run_case MANIFEST: runs it and checks status, stdout and stderr.
+run_case() {
+	name=$(basename "$1" .yaml)
+	in=/dev/null
+	[ -f "$exp/$name.in" ] && in=$exp/$name.in
+	want=0
+	[ -f "$exp/$name.status" ] && want=$(cat "$exp/$name.status")
+	st=0
+	"$MINIKVM" run --no-color "$1" <"$in" >"$TMP/out" 2>"$TMP/err" || st=$?
+	why=
+	[ "$st" -eq "$want" ] || why="status $st, expected $want"
+	if grep -q '^\[vcpu ' "$TMP/out"; then
+		grep -Ev '^\[vcpu [0-9]+\] ' "$TMP/out" >"$TMP/torn" &&
+			why="$why; untagged or torn lines"
+		sort -s -k2,2n "$TMP/out" >"$TMP/grouped"
+		mv "$TMP/grouped" "$TMP/out"
+	fi
+	cmp -s "$exp/$name.out" "$TMP/out" || why="$why; stdout differs"
+	if [ -f "$exp/$name.stderr" ]; then
+		while IFS= read -r re; do
+			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
+		done <"$exp/$name.stderr"
+	elif [ -s "$TMP/err" ]; then
+		why="$why; unexpected stderr"
+	fi
+	if [ -z "$why" ]; then
+		pass "run $1"
+	else
+		fail "run $1 ($why)"
+		diff -u "$exp/$name.out" "$TMP/out" | head -20 | sed 's/^/# /'
+		sed 's/^/# stderr: /' "$TMP/err" | head -10
+	fi
+}
+
+for m in $cases; do
+	run_case "$m"
+done
+
+# The timeout ends a looping guest with 124 within a second of it.
+t0=$(now_ms)
+st=0
+"$MINIKVM" run tests/e2e/loop.yaml >/dev/null 2>"$TMP/err" </dev/null || st=$?
+t1=$(now_ms)
+if [ "$st" -eq 124 ] && [ $((t1 - t0)) -lt 2000 ] && grep -q 'still running: vcpu0' "$TMP/err"; then
+	pass "a 1s timeout ends a looping guest with 124 in $((t1 - t0)) ms"
+else
+	fail "timeout: status $st after $((t1 - t0)) ms"
+fi
+
+# One vCPU: bytes untouched, no prefix, no colour, even with colour forced off.
+"$MINIKVM" run configs/hello.yaml >"$TMP/out" </dev/null
+printf 'Hello, KVM!\n' >"$TMP/want"
+same "hello prints exactly 'Hello, KVM!' and a newline" "$TMP/want" "$TMP/out"
+
+# Colour: on request, each vCPU's lines in its own ANSI colour; on a
+# terminal (a pty from script(1)) by default; never with NO_COLOR or
+# console.color: never.
+has_esc() { grep -q "$(printf '\033')" "$@"; }
+"$MINIKVM" run --color=always configs/quad.yaml >"$TMP/out" </dev/null
+if grep -q "$(printf '^\033\\[35m\\[vcpu 0\\] 2 x 1 = 2\033\\[0m$')" "$TMP/out" &&
+   grep -q "$(printf '^\033\\[32m\\[vcpu 1\\] 0\033\\[0m$')" "$TMP/out"; then
+	pass "--color=always colours each vCPU's lines"
+else
+	fail "--color=always colours each vCPU's lines"
+	head -3 "$TMP/out" | od -c | sed 's/^/# /'
+fi
+script -q -c "$MINIKVM run configs/quad.yaml" /dev/null </dev/null >"$TMP/tty"
+NO_COLOR=1 script -q -c "$MINIKVM run configs/quad.yaml" /dev/null </dev/null >"$TMP/tty-nc"
+sed 's/^name: quad$/name: quad\nconsole:\n  color: never/' configs/quad.yaml >"$TMP/quad.yaml"
+sed -i "s|\.\./guests|$PWD/guests|" "$TMP/quad.yaml"
+script -q -c "$MINIKVM run $TMP/quad.yaml" /dev/null </dev/null >"$TMP/tty-never"
+if has_esc "$TMP/tty" && ! has_esc "$TMP/tty-nc" && ! has_esc "$TMP/tty-never" &&
+   [ "$(grep -c '^\[vcpu' "$TMP/tty-never")" -eq 98 ]; then
+	pass "colour on a terminal by default; none with NO_COLOR or color: never"
+else
+	fail "colour on a terminal by default; none with NO_COLOR or color: never"
+fi
+
+# No KVM device: one line saying so, status 1.
+st=0
+MINIKVM_KVM_DEVICE=/nonexistent/kvm "$MINIKVM" run configs/hello.yaml >/dev/null 2>"$TMP/err" || st=$?
+if [ "$st" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q 'no such device' "$TMP/err"; then
+	pass "a missing KVM device is one line and status 1"
+else
+	fail "missing KVM device: status $st"
+	sed 's/^/# /' "$TMP/err"
+fi
+
+# A failing guest beside good ones: the others finish, the status is 1.
+cat >"$TMP/mixed.yaml" <<EOT
+version: 1
+vcpus:
+  - image: $PWD/tests/guests/fault.bin
+  - image: $PWD/guests/counter.bin
+  - image: $PWD/guests/fibonacci.bin
+EOT
+st=0
+"$MINIKVM" run --no-color "$TMP/mixed.yaml" >"$TMP/out" 2>"$TMP/err" </dev/null || st=$?
+if [ "$st" -eq 1 ] && [ "$(grep -c '^\[vcpu 1\]' "$TMP/out")" -eq 10 ] &&
+   [ "$(grep -c '^\[vcpu 2\]' "$TMP/out")" -eq 15 ] && grep -q '^minikvm: vcpu0: guest fault' "$TMP/err"; then
+	pass "a faulting vCPU does not stop the others; status 1"
+else
+	fail "faulting vCPU beside good ones: status $st"
+	sed 's/^/# /' "$TMP/err" | head
+fi
+
+# SIGINT ends a run with 130, here while the echo guest waits for input:
+# once its first line has come back, the guest is surely running.
+mkfifo "$TMP/in" "$TMP/outfifo"
+"$MINIKVM" run configs/echo.yaml <"$TMP/in" >"$TMP/outfifo" 2>"$TMP/err" &
+pid=$!
+exec 3>"$TMP/in" 4<"$TMP/outfifo"
+echo hi >&3
+read -r line <&4
+kill -INT $pid
+st=0
+wait $pid || st=$?
+exec 3>&- 4<&-
+if [ "$line" = hi ] && [ "$st" -eq 130 ] && grep -q 'interrupted' "$TMP/err"; then
+	pass "SIGINT ends a run with 130 while the guest waits for input"
+else
+	fail "SIGINT: status $st, echoed '$line'"
+fi

@@ -1,0 +1,297 @@
+/*
+ * test_manifest.c - unit tests of the manifest loader and the unit parsers,
+ * printing TAP.  Usage: test_manifest FIXTURE_DIR (tests/manifests): every
+ * FIXTURE_DIR/bad/NAME.yaml must fail to load with exactly the diagnostics
+ * in NAME.err; every FIXTURE_DIR/good/NAME.yaml must load.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "units.h"
+#include "yamlcheck.h"
+
+static int n_tests, n_failed;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_tests++;
+	if (!cond)
+		n_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", n_tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static char tmpdir[] = "/tmp/minikvm-test-XXXXXX";
+
+/* Writes TEXT to tmpdir/NAME and returns the path (static buffer). */
+static const char *write_tmp(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+		printf("Bail out! cannot write %s\n", path);
+		exit(1);
+	}
+	return path;
+}
+
+/* Loads TEXT as a manifest; returns it, or NULL with errors in *errs. */
+static struct manifest *load_text(const char *text, char **errs)
+{
+	const char *path = write_tmp("m.yaml", text);
+	struct diags d = { .file = "m.yaml" };
+	struct manifest *m = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(errs, &len);
+
+	manifest_load(path, &m, &d);
+	diags_print(&d, f);
+	fclose(f);
+	diags_free(&d);
+	return m;
+}
+
+static void test_units(void)
+{
+	static const struct { const char *s; uint64_t v; } sizes[] = {
+		{ "0", 0 }, { "4096", 4096 }, { "0x1000", 4096 }, { "4K", 4096 },
+		{ "256K", 262144 }, { "1M", 1048576 }, { "2G", 2147483648ull },
+		{ "18446744073709551615", UINT64_MAX },
+	};
+	static const char *bad_sizes[] = {
+		"", "K", "64Q", "64K?", "-4K", "1.5M", "64k", "010", "0x", " 4K",
+		"4K ", "18446744073709551616", "17179869184G", "0x10K",
+	};
+	static const struct { const char *s; uint64_t ns; } durations[] = {
+		{ "0", 0 }, { "5ns", 5 }, { "7us", 7000 }, { "10ms", 10000000 },
+		{ "10s", 10000000000ull }, { "2m", 120000000000ull },
+	};
+	static const char *bad_durations[] = {
+		"", "10", "ms", "10q", "1.5s", "-1s", "10 s", "10S", "99999999999999999999s",
+		"999999999999m",
+	};
+	const char *why;
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		uint64_t v = 1;
+
+		ok(units_parse_size(sizes[i].s, &v, &why) == 0 && v == sizes[i].v,
+		   "size \"%s\" is %llu", sizes[i].s, (unsigned long long)sizes[i].v);
+	}
+	for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+		uint64_t v;
+
+		why = NULL;
+		ok(units_parse_size(bad_sizes[i], &v, &why) < 0 && why != NULL,
+		   "size \"%s\" is refused (%s)", bad_sizes[i], why ? why : "-");
+	}
+	for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++) {
+		uint64_t v = 1;
+
+		ok(units_parse_duration(durations[i].s, &v, &why) == 0 &&
+		   v == durations[i].ns, "duration \"%s\"", durations[i].s);
+	}
+	for (size_t i = 0; i < sizeof bad_durations / sizeof bad_durations[0]; i++) {
+		uint64_t v;
+
+		why = NULL;
+		ok(units_parse_duration(bad_durations[i], &v, &why) < 0 && why != NULL,
+		   "duration \"%s\" is refused (%s)", bad_durations[i], why ? why : "-");
+	}
+	ok(strcmp(units_format_size(262144, buf, sizeof buf), "256K") == 0 &&
+	   strcmp(units_format_size(4097, buf, sizeof buf), "4097") == 0 &&
+	   strcmp(units_format_size(1 << 20, buf, sizeof buf), "1M") == 0,
+	   "sizes print in their shortest exact form");
+	ok(strcmp(units_format_duration(10000000, buf, sizeof buf), "10ms") == 0 &&
+	   strcmp(units_format_duration(0, buf, sizeof buf), "0") == 0 &&
+	   strcmp(units_format_duration(1500000000, buf, sizeof buf), "1500ms") == 0,
+	   "durations print in their largest exact unit");
+}
+
+static void test_nearest(void)
+{
+	static const char *const keys[] = { "image", "memory", "color", "load",
+					    "entry", "stdin" };
+
+	ok(yamlcheck_nearest("colour", keys, 6) && strcmp(yamlcheck_nearest("colour", keys, 6), "color") == 0,
+	   "colour -> color");
+	ok(yamlcheck_nearest("imgae", keys, 6) && strcmp(yamlcheck_nearest("imgae", keys, 6), "image") == 0,
+	   "imgae -> image (a transposition)");
+	ok(yamlcheck_nearest("speed", keys, 6) == NULL, "speed has no near key");
+}
+
+static void test_defaults(void)
+{
+	char text[1024], *errs = NULL;
+	struct manifest *m;
+
+	write_tmp("g.bin", "\xf4");
+	m = load_text("version: 1\nvcpus:\n  - image: g.bin\n  - image: g.bin\n", &errs);
+	ok(m != NULL, "a minimal manifest loads%s%s", errs && *errs ? ": " : "", errs ? errs : "");
+	if (m != NULL) {
+		ok(strcmp(m->name, "m") == 0, "name defaults to the file name without .yaml");
+		ok(m->mode == CPU_MODE_REAL && !m->irqchip && m->timer_period_ns == 0,
+		   "mode real, irqchip off, no timer by default");
+		ok(m->color == WHEN_AUTO && m->prefix == WHEN_AUTO, "console auto by default");
+		ok(m->timeout_ns == 10000000000ull, "timeout defaults to 10s");
+		ok(m->nr_vcpus == 2 && m->vcpus[0].memory == 256 << 10 &&
+		   m->vcpus[0].load == 0 && m->vcpus[0].entry_cs == 0 &&
+		   m->vcpus[0].entry_ip == 0, "vCPU: 256K at 0, entry 0000:0000");
+		ok(m->vcpus[0].color == COLOR_MAGENTA && m->vcpus[1].color == COLOR_GREEN,
+		   "colours cycle magenta, green, ...");
+		ok(m->vcpus[0].stdin && !m->vcpus[1].stdin, "stdin goes to vCPU 0 only");
+		ok(strstr(m->vcpus[0].image, tmpdir) == m->vcpus[0].image &&
+		   m->vcpus[0].image_size == 1, "image resolved beside the manifest");
+	}
+	manifest_free(m);
+	free(errs);
+
+	snprintf(text, sizeof text,
+		 "version: 1\nname: t-1.x\nirqchip: off\ntimer: {period: 0}\n"
+		 "console: {color: never, prefix: always}\nlimits: {timeout: 0}\n"
+		 "vcpus:\n"
+		 "  - {image: %s/g.bin, memory: 1M, load: 0x20000, color: bright-cyan}\n"
+		 "  - {image: g.bin, memory: 0x2000, entry: '0x0100:0x0010', stdin: yes}\n"
+		 "  - {image: g.bin, memory: 65536, load: 100, stdin: no}\n", tmpdir);
+	m = load_text(text, &errs);
+	ok(m != NULL, "every field given loads%s%s", errs && *errs ? ": " : "", errs ? errs : "");
+	if (m != NULL) {
+		ok(strcmp(m->name, "t-1.x") == 0 && m->timeout_ns == 0 &&
+		   m->color == WHEN_NEVER && m->prefix == WHEN_ALWAYS, "top-level fields");
+		ok(m->vcpus[0].memory == 1 << 20 && m->vcpus[0].load == 0x20000 &&
+		   m->vcpus[0].entry_cs == 0x2000 && m->vcpus[0].entry_ip == 0 &&
+		   m->vcpus[0].color == COLOR_BRIGHT_CYAN,
+		   "entry above 0xFFFF defaults to load as SEG:OFF 2000:0000");
+		ok(m->vcpus[1].memory == 0x2000 && m->vcpus[1].entry_cs == 0x100 &&
+		   m->vcpus[1].entry_ip == 0x10, "SEG:OFF entry");
+		ok(!m->vcpus[0].stdin && m->vcpus[1].stdin && !m->vcpus[2].stdin,
+		   "stdin: yes moves standard input to vCPU 1");
+		ok(m->vcpus[2].load == 100 && m->vcpus[2].entry_ip == 100,
+		   "decimal load; entry defaults to load");
+	}
+	manifest_free(m);
+	free(errs);
+
+	m = load_text("version: 1\nvcpus:\n  - image: g.bin\n    stdin: false\n", &errs);
+	ok(m != NULL && !m->vcpus[0].stdin, "stdin: false on vCPU 0 leaves input unused");
+	manifest_free(m);
+	free(errs);
+}
+
+/* Reads a whole small file into a new string ("" if missing). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+	int c;
+
+	if (f == NULL)
+		return strdup("");
+	while ((c = fgetc(f)) != EOF) {
+		if (len + 2 > cap) {
+			cap = cap ? cap * 2 : 256;
+			s = realloc(s, cap);
+			if (s == NULL)
+				abort();
+		}
+		s[len++] = (char)c;
+	}
+	fclose(f);
+	if (s == NULL)
+		return strdup("");
+	s[len] = '\0';
+	return s;
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void test_fixtures(const char *dir, bool good)
+{
+	struct dirent **names;
+	char sub[512];
+	int n;
+
+	snprintf(sub, sizeof sub, "%s/%s", dir, good ? "good" : "bad");
+	n = scandir(sub, &names, NULL, cmp_names);
+	if (n < 0) {
+		ok(0, "read fixtures in %s", sub);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+		char path[1024], exp_path[1024], *got = NULL, *want;
+		struct diags d = { .file = path };
+		struct manifest *m = NULL;
+		size_t got_len = 0;
+		FILE *f;
+		int rc;
+
+		if (len < 6 || strcmp(name + len - 5, ".yaml") != 0) {
+			free(names[i]);
+			continue;
+		}
+		snprintf(path, sizeof path, "%s/%s", sub, name);
+		snprintf(exp_path, sizeof exp_path, "%s/%.*s.err", sub, (int)(len - 5), name);
+		rc = manifest_load(path, &m, &d);
+		f = open_memstream(&got, &got_len);
+		diags_print(&d, f);
+		fclose(f);
+		if (good) {
+			ok(rc == 0 && m != NULL && got_len == 0, "loads: %s%s", path, got);
+		} else {
+			want = slurp(exp_path);
+			ok(rc < 0 && m == NULL && strcmp(want, got) == 0,
+			   "refused with the expected errors: %s", path);
+			if (strcmp(want, got) != 0)
+				printf("# expected:\n# %s# got:\n# %s", want, got);
+			free(want);
+		}
+		manifest_free(m);
+		diags_free(&d);
+		free(got);
+		free(names[i]);
+	}
+	free(names);
+}
+
+int main(int argc, char **argv)
+{
+	char cmd[600];
+
+	if (mkdtemp(tmpdir) == NULL) {
+		printf("Bail out! mkdtemp\n");
+		return 1;
+	}
+	test_units();
+	test_nearest();
+	test_defaults();
+	if (argc > 1) {
+		test_fixtures(argv[1], false);
+		test_fixtures(argv[1], true);
+	}
+	printf("1..%d\n", n_tests);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tmpdir);
+	return n_failed ? 1 : 0;
+}
