@@ -15,7 +15,7 @@ CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
 LIBS = $(shell $(PKG_CONFIG) --libs libcyaml 2>/dev/null || echo -lcyaml -lyaml) -lpthread
 
 # Debian packages the build and the tests need (see .ci/run).
-DEBS = build-essential pkg-config libcyaml-dev libyaml-dev bsdutils
+DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev bsdutils
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
@@ -56,9 +56,17 @@ run: deps
 	$(MAKE) all
 	$(BUILD)/minikvm run $(CONFIG)
 
+# The suite runs twice: on the normal build, then on one built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (any report fails a test:
+# the tests check stderr and exit statuses).
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check: deps
 	$(MAKE) all
 	tests/run-tests
+	$(MAKE) BUILD=$(BUILD)/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/test_manifest
+	MINIKVM=$(BUILD)/sanitize/minikvm TEST_MANIFEST=$(BUILD)/sanitize/test_manifest \
+		tests/run-tests
 
 install: $(BUILD)/minikvm
 	install -d $(DESTDIR)$(BINDIR)
