@@ -71,9 +71,11 @@ check: deps
 install: $(BUILD)/minikvm
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/minikvm $(DESTDIR)$(BINDIR)/minikvm
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/minikvm.1 $(DESTDIR)$(MANDIR)/man1/minikvm.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/minikvm
+	rm -f $(DESTDIR)$(BINDIR)/minikvm $(DESTDIR)$(MANDIR)/man1/minikvm.1
 
 clean:
 	rm -rf $(BUILD) guests/*.bin guests/*.o tests/guests/*.bin tests/guests/*.o

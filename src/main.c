@@ -7,6 +7,7 @@
  * Only this file decides exit statuses (machine.h lists them).
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -151,6 +152,23 @@ static int cmd_run(int argc, char **argv)
 	return status;
 }
 
+/*
+ * Makes sure fds 0-2 are open: if minikvm is started with one closed, the
+ * next open() (of /dev/kvm, say) would take its number and be mistaken for
+ * standard input or output.
+ */
+static void std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		int nul = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+		if (nul >= 0 && nul != fd)
+			close(nul);	/* fd is still closed: not ours to fix */
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -162,6 +180,7 @@ int main(int argc, char **argv)
 
 	/* A reader that goes away (minikvm run x | head) is not an error. */
 	signal(SIGPIPE, SIG_IGN);
+	std_fds_open();
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -1,0 +1,28 @@
+#!/bin/sh
+# `make install` puts the command and its manual under DESTDIR/PREFIX, and
+# the installed command works from anywhere.
+. tests/lib.sh
+plan 3
+make -s install DESTDIR="$TMP/root" PREFIX=/opt/mk >"$TMP/log" 2>&1
+bin="$TMP/root/opt/mk/bin/minikvm"
+if [ -x "$bin" ] && [ -f "$TMP/root/opt/mk/share/man/man1/minikvm.1" ]; then
+	pass "make install DESTDIR=... PREFIX=... installs minikvm and minikvm(1)"
+else
+	fail "make install"
+	sed 's/^/# /' "$TMP/log"
+fi
+dir=$PWD
+st=0
+(cd / && "$bin" check "$dir/configs/quad.yaml") >"$TMP/out" 2>&1 || st=$?
+if [ "$st" -eq 0 ] && [ ! -s "$TMP/out" ]; then
+	pass "the installed minikvm checks a manifest from another folder"
+else
+	fail "installed minikvm check: status $st"
+fi
+st=0
+"$bin" >/dev/null 2>"$TMP/err" || st=$?
+if [ "$st" -eq 2 ] && grep -q 'no command given' "$TMP/err"; then
+	pass "no command is a usage error (status 2)"
+else
+	fail "no command: status $st"
+fi
