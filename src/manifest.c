@@ -242,7 +242,7 @@ static const struct scalar_check manifest_checks[] = {
 	{ "name", check_name, "a short name such as quad-demo" },
 	{ "timer.period", check_duration, "0 or a duration such as 10ms" },
 	{ "limits.timeout", check_duration, "0 or a duration such as 10s" },
-	{ "vcpus[].memory", check_size, "e.g. 256K, 4M" },
+	{ "vcpus[].memory", check_size, "a size such as 256K or 4M" },
 	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
 	{ "vcpus[].entry", check_entry, "an address such as 0x7c00, or SEG:OFF such as 0x07c0:0" },
 	{ NULL, NULL, NULL },
@@ -328,19 +328,22 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 	char path[64], size1[24], size2[24];
 	const char *why = NULL;
 	uint64_t seg = 0, off;
-	bool segoff = false, have_image;
+	bool segoff = false, have_image, memory_ok = true;
 
 #define AT(field) (snprintf(path, sizeof path, "vcpus[%u]%s", v->index, field), path)
 	v->memory = DEFAULT_MEMORY;
 	if (r->memory != NULL)
 		units_parse_size(r->memory, &v->memory, &why);
 	if (m->mode == CPU_MODE_REAL &&
-	    (v->memory < REAL_MEM_MIN || v->memory > REAL_MEM_MAX))
+	    (v->memory < REAL_MEM_MIN || v->memory > REAL_MEM_MAX)) {
 		fail(b, AT(".memory"), "%s is out of range for real mode (expected 4K to 1M)",
 		     units_format_size(v->memory, size1, sizeof size1));
-	else if (v->memory % PAGE_SIZE != 0)
+		memory_ok = false;
+	} else if (v->memory % PAGE_SIZE != 0) {
 		fail(b, AT(".memory"), "%s is not a multiple of 4K (the page size)",
 		     units_format_size(v->memory, size1, sizeof size1));
+		memory_ok = false;
+	}
 
 	v->image = resolve_path(m->file, r->image);
 	if (v->image == NULL) {
@@ -356,7 +359,10 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 
 	if (r->load != NULL)
 		units_parse_u64(r->load, &v->load, &why);
-	if (v->load >= v->memory) {
+	/* with a bad memory size, where things fit cannot be judged */
+	if (!memory_ok) {
+		/* nothing to compare against */
+	} else if (v->load >= v->memory) {
 		fail(b, AT(".load"), "0x%llx is outside the guest's %s of memory",
 		     (unsigned long long)v->load,
 		     units_format_size(v->memory, size1, sizeof size1));
@@ -378,8 +384,9 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 	}
 	v->entry_cs = (uint16_t)seg;
 	v->entry_ip = off;
-	if ((seg << 4) + off >= v->memory)
-		fail(b, r->entry ? AT(".entry") : AT(".load"),
+	/* the default entry is the load address, already checked */
+	if (memory_ok && r->entry != NULL && (seg << 4) + off >= v->memory)
+		fail(b, AT(".entry"),
 		     "entry point 0x%llx is outside the guest's %s of memory",
 		     (unsigned long long)((seg << 4) + off),
 		     units_format_size(v->memory, size1, sizeof size1));

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define LEADING_ZERO "has a leading 0, which YAML reads as octal"
+
 /* Parses the digits of s[0..len) in base 10 or 16; no sign, no spaces. */
 static int parse_digits(const char *s, size_t len, uint64_t *out,
 			const char **why)
@@ -16,7 +18,7 @@ static int parse_digits(const char *s, size_t len, uint64_t *out,
 		s += 2;
 		len -= 2;
 	} else if (len >= 2 && s[0] == '0') {
-		*why = "has a leading 0, which YAML reads as octal";
+		*why = LEADING_ZERO;
 		return -1;
 	}
 	if (len == 0) {
@@ -67,8 +69,10 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 		}
 	}
 	if (parse_digits(s, len, &v, why) < 0) {
-		if (shift == 0 && *why != NULL && strcmp(*why, "is not a number") == 0)
+		if (strcmp(*why, "is not a number") == 0)
 			*why = "is not a size";
+		else if (shift != 0 && strcmp(*why, LEADING_ZERO) == 0)
+			*why = "has a leading 0";	/* "010K" is a string to YAML */
 		return -1;
 	}
 	if (v > (UINT64_MAX >> shift)) {
@@ -108,8 +112,11 @@ int units_parse_duration(const char *s, uint64_t *ns, const char **why)
 	for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++) {
 		if (strcmp(s + digits, duration_units[i].suffix) != 0)
 			continue;
-		if (parse_digits(s, digits, &v, why) < 0)
+		if (parse_digits(s, digits, &v, why) < 0) {
+			if (strcmp(*why, LEADING_ZERO) == 0)
+				*why = "has a leading 0";	/* a string to YAML */
 			return -1;
+		}
 		if (v > UINT64_MAX / duration_units[i].ns) {
 			*why = "is too long";
 			return -1;

@@ -141,7 +141,7 @@ const char *yamlcheck_nearest(const char *word, const char *const *words,
 	return best;
 }
 
-static void pos_add(struct walker *w, unsigned line, unsigned col)
+static void pos_add(struct walker *w, unsigned line, unsigned col, bool is_key)
 {
 	struct ypos *p = w->pos;
 
@@ -161,6 +161,7 @@ static void pos_add(struct walker *w, unsigned line, unsigned col)
 		return;
 	p->v[p->n].line = line;
 	p->v[p->n].col = col;
+	p->v[p->n].is_key = is_key;
 	p->n++;
 }
 
@@ -173,7 +174,7 @@ bool ypos_find(const struct ypos *pos, const char *path, unsigned *line,
 	snprintf(buf, sizeof buf, "%s", path);
 	for (;;) {
 		for (size_t i = 0; i < pos->n; i++) {
-			if (strcmp(pos->v[i].path, buf) == 0) {
+			if (!pos->v[i].is_key && strcmp(pos->v[i].path, buf) == 0) {
 				*line = pos->v[i].line;
 				*col = pos->v[i].col;
 				return true;
@@ -295,13 +296,17 @@ static void key_read(struct walker *w, struct frame *f, const char *key,
 		if (strcmp(fields[n].key, key) != 0)
 			continue;
 		if (f->seen & (1ull << n)) {
-			unsigned l0, c0;
+			unsigned l0 = 0;
 
-			ypos_find(w->pos, w->path, &l0, &c0);
+			for (size_t i = 0; w->pos != NULL && i < w->pos->n; i++)
+				if (w->pos->v[i].is_key &&
+				    strcmp(w->pos->v[i].path, w->path) == 0)
+					l0 = w->pos->v[i].line;
 			ERR(w, line, col, "duplicate key (first given on line %u)", l0);
 			return;	/* check the value, but against nothing */
 		}
 		f->seen |= 1ull << n;
+		pos_add(w, line, col, true);
 		f->field = &fields[n];
 		return;
 	}
@@ -332,7 +337,7 @@ static void scalar_value(struct walker *w, const cyaml_schema_value_t *s,
 	size_t len = ev->data.scalar.length;
 	char shown[SHOW_LEN * 4 + 8];
 
-	pos_add(w, line, col);
+	pos_add(w, line, col, false);
 	if (s == NULL)
 		return;
 	if (strlen(v) != len) {
@@ -412,7 +417,7 @@ static int container_begin(struct walker *w, bool is_seq, unsigned line,
 		    is_seq ? "sequence" : "mapping");
 	} else {
 		s = value_begin(w, line, col);
-		pos_add(w, line, col);
+		pos_add(w, line, col, false);
 		if (s != NULL) {
 			bool ok = is_seq ? (s->type == CYAML_SEQUENCE ||
 					    s->type == CYAML_SEQUENCE_FIXED)
@@ -487,10 +492,23 @@ size_t yamlcheck_run(const uint8_t *data, size_t len,
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			const char *what = parser.problem ? parser.problem : "syntax error";
+			unsigned eline = (unsigned)parser.problem_mark.line + 1;
+			unsigned ecol = (unsigned)parser.problem_mark.column + 1;
 
+			if (parser.error == YAML_READER_ERROR) {
+				/* bad encoding: libyaml gives only a byte offset */
+				eline = ecol = 1;
+				for (size_t i = 0; i < parser.problem_offset && i < len; i++) {
+					if (data[i] == '\n') {
+						eline++;
+						ecol = 1;
+					} else if ((data[i] & 0xc0) != 0x80) {
+						ecol++;	/* count characters, not bytes */
+					}
+				}
+			}
 			w.errors++;
-			diags_add(d, (unsigned)parser.problem_mark.line + 1,
-				  (unsigned)parser.problem_mark.column + 1, NULL,
+			diags_add(d, eline, ecol, NULL,
 				  "invalid YAML: %s%s%s", what,
 				  parser.context ? " " : "",
 				  parser.context ? parser.context : "");

@@ -27,6 +27,7 @@
 struct ypos_entry {
 	char *path;
 	unsigned line, col;
+	bool is_key;	/* the position of the key, not of the value */
 };
 
 /* The positions of every value of a document, in document order. */

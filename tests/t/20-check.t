@@ -4,7 +4,7 @@
 # print nothing, and with -v print the expected effective manifest.
 . tests/lib.sh
 bad=$(ls tests/manifests/bad/*.yaml)
-good=$(ls tests/manifests/good/*.yaml)
+good=$(ls tests/manifests/good/*.yaml tests/manifests/good/*.yml)
 plan $(($(echo "$bad" | wc -l) + 2 * $(echo "$good" | wc -l) + 2))
 for f in $bad; do
 	exp=${f%.yaml}.err
@@ -27,7 +27,7 @@ for f in $good; do
 		sed 's/^/# /' "$TMP/out" | head -10
 	fi
 	"$MINIKVM" check -v "$f" 2>&1 </dev/null | sed "s|$PWD|@ROOT@|g" >"$TMP/eff"
-	same "check -v $f" "${f%.yaml}.out" "$TMP/eff"
+	same "check -v $f" "${f%.y*ml}.out" "$TMP/eff"
 done
 # The effective manifest is itself a valid manifest that says the same.
 "$MINIKVM" check -v configs/quad.yaml >"$TMP/quad-eff.yaml"

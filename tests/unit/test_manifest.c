@@ -238,7 +238,6 @@ static void test_fixtures(const char *dir, bool good)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
-		size_t len = strlen(name);
 		char path[1024], exp_path[1024], *got = NULL, *want;
 		struct diags d = { .file = path };
 		struct manifest *m = NULL;
@@ -246,12 +245,15 @@ static void test_fixtures(const char *dir, bool good)
 		FILE *f;
 		int rc;
 
-		if (len < 6 || strcmp(name + len - 5, ".yaml") != 0) {
+		const char *dot = strrchr(name, '.');
+
+		if (dot == NULL || (strcmp(dot, ".yaml") != 0 && strcmp(dot, ".yml") != 0)) {
 			free(names[i]);
 			continue;
 		}
 		snprintf(path, sizeof path, "%s/%s", sub, name);
-		snprintf(exp_path, sizeof exp_path, "%s/%.*s.err", sub, (int)(len - 5), name);
+		snprintf(exp_path, sizeof exp_path, "%s/%.*s.err", sub,
+			 (int)(dot - name), name);
 		rc = manifest_load(path, &m, &d);
 		f = open_memstream(&got, &got_len);
 		diags_print(&d, f);
