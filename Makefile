@@ -82,6 +82,17 @@ clean:
 
 -include $(OBJS:.o=.d)
 
+# A fully static minikvm, for the lab VM's initramfs (tests/lab/).
+$(BUILD)/static/minikvm: $(SRCS) $(wildcard src/*.h) guests/minikvm.h
+	$(MAKE) BUILD=$(BUILD)/static-obj CFLAGS="$(CFLAGS)" $(BUILD)/static-obj/minikvm-objs
+	mkdir -p $(dir $@)
+	$(CC) -static $(CFLAGS) -o $@ $(SRCS:src/%.c=$(BUILD)/static-obj/%.o) $(LIBS)
+.PHONY: $(BUILD)/minikvm-objs
+$(BUILD)/minikvm-objs: $(OBJS)
+
+# The lab VM: real hardware-virtualisation semantics under QEMU.
+-include tests/lab/lab.mk
+
 # Unit tests link every object but main.o.
 $(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,$(OBJS))
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
