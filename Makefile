@@ -12,10 +12,10 @@ PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
-LIBS = $(shell $(PKG_CONFIG) --libs libcyaml 2>/dev/null || echo -lcyaml -lyaml) -lpthread
+LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml -lyaml -ljson-c) -lpthread
 
 # Debian packages the build and the tests need (see .ci/run).
-DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev bsdutils
+DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils
 
 BUILD = build
 SRCS = $(wildcard src/*.c)

@@ -15,19 +15,12 @@
 #include "hypercall.h"
 #include "minikvm.h"
 
-/*
- * Where KVM puts the three-page TSS that Intel VT-x needs to run real mode
- * on CPUs without "unrestricted guest": just below 4 GiB, far above any
- * real-mode guest's memory (the address kvmtool and QEMU use).
- */
-#define KVM_TSS_GPA 0xfffbd000ul
-
 static int guest_load_image(struct guest *g, const struct vcpu_config *cfg,
 			    struct err *e)
 {
 	size_t len;
-	const char *why = file_read(cfg->image, g->mem + cfg->load,
-				    g->mem_size - cfg->load, &len);
+	const char *why = file_read(cfg->image, g->vm.mem + cfg->load,
+				    g->vm.mem_size - cfg->load, &len);
 
 	if (why != NULL)
 		return err_set(e, "image '%s': %s", cfg->image,
@@ -40,58 +33,28 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 		 const struct manifest *m, const struct vcpu_config *cfg,
 		 struct console *con, struct console_chan *out, struct err *e)
 {
-	struct kvm_userspace_memory_region region;
+	struct cpu_boot boot;
 
 	memset(g, 0, sizeof *g);
 	g->index = cfg->index;
 	g->cfg = cfg;
-	g->kvm = kvm;
-	g->vm_fd = g->vcpu_fd = -1;
-	g->run = MAP_FAILED;
-	g->mem = MAP_FAILED;
 	g->con = con;
 	g->out = out;
 	g->has_stdin = cfg->stdin;
 	atomic_init(&g->stop, false);
 	uart_init(&g->uart, g);
 
-	g->vm_fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
-	if (g->vm_fd < 0)
-		return err_set(e, "KVM_CREATE_VM: %s", strerror(errno));
-	if (kvm->set_tss_addr &&
-	    ioctl(g->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_GPA) < 0)
-		return err_set(e, "KVM_SET_TSS_ADDR: %s", strerror(errno));
-
-	g->mem_size = cfg->memory;
-	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (g->mem == MAP_FAILED)
-		return err_set(e, "cannot map %llu bytes of guest memory: %s",
-			       (unsigned long long)g->mem_size, strerror(errno));
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = g->mem_size,
-		.userspace_addr = (uintptr_t)g->mem,
-	};
-	if (ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return err_set(e, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	if (vm_create(&g->vm, kvm, cfg->memory, e) < 0)
+		return -1;
 	if (guest_load_image(g, cfg, e) < 0)
 		return -1;
-
-	g->vcpu_fd = ioctl(g->vm_fd, KVM_CREATE_VCPU, 0);
-	if (g->vcpu_fd < 0)
-		return err_set(e, "KVM_CREATE_VCPU: %s", strerror(errno));
-	g->run = mmap(NULL, kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      g->vcpu_fd, 0);
-	if (g->run == MAP_FAILED)
-		return err_set(e, "cannot map the vCPU's kvm_run: %s", strerror(errno));
-	if (kvm->sync_regs)
-		g->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
-
+	boot = (struct cpu_boot){
+		.mem = g->vm.mem, .mem_size = g->vm.mem_size,
+		.entry_cs = cfg->entry_cs, .entry = cfg->entry_ip,
+	};
 	switch (m->mode) {
 	case CPU_MODE_REAL:
-		if (cpu_setup_real_mode(g->vcpu_fd, cfg, e) < 0)
+		if (cpu_setup_real_mode(g->vm.vcpu_fd, &boot, e) < 0)
 			return -1;
 		break;
 	default:
@@ -107,9 +70,9 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 
 const struct kvm_regs *guest_regs(struct guest *g)
 {
-	if (g->kvm->sync_regs)
-		return &g->run->s.regs.regs;
-	if (ioctl(g->vcpu_fd, KVM_GET_REGS, &g->regs) < 0) {
+	if (g->vm.kvm->sync_regs)
+		return &g->vm.run->s.regs.regs;
+	if (ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &g->regs) < 0) {
 		guest_diagnose(g, false, "KVM_GET_REGS: %s", strerror(errno));
 		return NULL;
 	}
@@ -128,8 +91,8 @@ void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	have_s = ioctl(g->vcpu_fd, KVM_GET_SREGS, &s) == 0;
-	have_r = ioctl(g->vcpu_fd, KVM_GET_REGS, &r) == 0;
+	have_s = ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0;
+	have_r = ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0;
 	if (have_s && have_r)
 		snprintf(where, sizeof where, " at CS:IP %04x:%04llx", s.cs.selector,
 			 (unsigned long long)r.rip);
@@ -158,14 +121,14 @@ void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
 /* KVM_EXIT_IO: each of COUNT accesses (a `rep ins/outs`) goes to the bus. */
 static enum io_result guest_pio(struct guest *g)
 {
-	struct kvm_run *run = g->run;
+	struct kvm_run *run = g->vm.run;
 	unsigned size = run->io.size;
 	uint64_t total = (uint64_t)run->io.count * size;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 
-	if (run->io.data_offset > g->kvm->run_size ||
-	    total > g->kvm->run_size - run->io.data_offset) {
+	if (run->io.data_offset > g->vm.kvm->run_size ||
+	    total > g->vm.kvm->run_size - run->io.data_offset) {
 		guest_diagnose(g, true, "KVM_EXIT_IO with its data outside kvm_run");
 		return IO_FAULT;
 	}
@@ -183,7 +146,7 @@ static enum io_result guest_pio(struct guest *g)
 /* A guest failure the VMM cannot handle: diagnose, with registers. */
 static enum guest_status guest_fault(struct guest *g)
 {
-	struct kvm_run *run = g->run;
+	struct kvm_run *run = g->vm.run;
 	unsigned reason = run->exit_reason;
 
 	switch (reason) {
@@ -209,7 +172,7 @@ static enum guest_status guest_fault(struct guest *g)
 
 enum guest_status guest_run(struct guest *g)
 {
-	struct kvm_run *run = g->run;
+	struct kvm_run *run = g->vm.run;
 	enum io_result r;
 
 	for (;;) {
@@ -217,7 +180,7 @@ enum guest_status guest_run(struct guest *g)
 			g->status = GUEST_STOPPED;
 			break;
 		}
-		if (ioctl(g->vcpu_fd, KVM_RUN, 0) < 0) {
+		if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;	/* a stop request, or a stray signal */
 			guest_diagnose(g, false, "KVM_RUN: %s", strerror(errno));
@@ -262,23 +225,13 @@ out:
 void guest_stop(struct guest *g)
 {
 	atomic_store(&g->stop, true);
-	if (g->run != MAP_FAILED)
-		g->run->immediate_exit = 1;
+	if (g->vm.run != MAP_FAILED)
+		g->vm.run->immediate_exit = 1;
 }
 
 void guest_destroy(struct guest *g)
 {
-	if (g->run != MAP_FAILED && g->run != NULL)
-		munmap(g->run, g->kvm->run_size);
-	if (g->mem != MAP_FAILED && g->mem != NULL)
-		munmap(g->mem, g->mem_size);
-	if (g->vcpu_fd >= 0)
-		close(g->vcpu_fd);
-	if (g->vm_fd >= 0)
-		close(g->vm_fd);
+	vm_destroy(&g->vm);
 	bus_free(&g->pio);
 	bus_free(&g->mmio);
-	g->run = MAP_FAILED;
-	g->mem = MAP_FAILED;
-	g->vcpu_fd = g->vm_fd = -1;
 }

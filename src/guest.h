@@ -22,6 +22,7 @@
 #include "kvm.h"
 #include "manifest.h"
 #include "uart.h"
+#include "vm.h"
 
 /* How a guest's run ended. */
 enum guest_status {
@@ -34,11 +35,7 @@ enum guest_status {
 struct guest {
 	unsigned index;			/* vCPU index in the manifest */
 	const struct vcpu_config *cfg;
-	const struct kvm *kvm;
-	int vm_fd, vcpu_fd;
-	struct kvm_run *run;		/* mmap of the vCPU fd, kvm->run_size bytes */
-	uint8_t *mem;			/* HVA of guest-physical address 0 */
-	uint64_t mem_size;		/* bytes of RAM, from GPA 0 */
+	struct vm vm;			/* fds, kvm_run and RAM */
 	struct kvm_regs regs;		/* registers when SYNC_REGS is missing */
 	struct bus pio, mmio;
 	struct console *con;

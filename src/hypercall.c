@@ -20,13 +20,13 @@ static enum io_result hc_puts(struct guest *g, const struct kvm_regs *r)
 		return IO_FAULT;
 	}
 	/* 64-bit sums: a 32-bit address plus a length cannot wrap here */
-	if (gpa > g->mem_size || len > g->mem_size - gpa) {
+	if (gpa > g->vm.mem_size || len > g->vm.mem_size - gpa) {
 		guest_diagnose(g, false, "guest error: PUTS of 0x%llx bytes at GPA 0x%llx, outside the guest's 0x%llx bytes of memory",
 			       (unsigned long long)len, (unsigned long long)gpa,
-			       (unsigned long long)g->mem_size);
+			       (unsigned long long)g->vm.mem_size);
 		return IO_FAULT;
 	}
-	console_write(g->out, g->mem + gpa, (size_t)len);
+	console_write(g->out, g->vm.mem + gpa, (size_t)len);
 	return IO_OK;
 }
 

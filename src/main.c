@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "doctor.h"
 #include "machine.h"
 #include "manifest.h"
 
@@ -25,11 +26,14 @@
 static const char usage_text[] =
 	"usage: minikvm run [--color=auto|always|never] [--no-color] MANIFEST\n"
 	"       minikvm check [-v] MANIFEST...\n"
+	"       minikvm doctor [--json | --mode MODE]\n"
 	"       minikvm --help | --version\n"
 	"\n"
 	"  run     check MANIFEST, build the VMs it describes and run them\n"
 	"  check   check each MANIFEST and print its errors; nothing on success\n"
 	"          (-v: print the effective manifest, defaults applied)\n"
+	"  doctor  report what this host's KVM can do (--mode MODE: exit 0 if a\n"
+	"          guest in MODE runs here: real, protected, protected+paging, long)\n"
 	"\n"
 	"Exit status: 0 ok, 1 guest failure or no KVM, 2 usage or manifest error,\n"
 	"124 limits.timeout passed, 130 interrupted.  See minikvm(1).\n";
@@ -169,6 +173,44 @@ static void std_fds_open(void)
 	}
 }
 
+static int cmd_doctor(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_MODE };
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	int mode = -1, c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_MODE:
+			mode = probe_mode_parse(optarg);
+			if (mode < 0)
+				return usage_error("doctor: --mode=%s: expected real, protected, protected+paging or long",
+						   optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return STATUS_OK;
+		default:
+			return usage_error("%s", "doctor: bad option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("doctor: unexpected argument '%s'", argv[optind]);
+	if (mode >= 0)
+		return doctor_mode_runs((enum probe_mode)mode) ? STATUS_OK :
+		       STATUS_GUEST_FAILED;
+	return doctor_report(stdout, json);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -194,7 +236,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind == argc)
-		return usage_error("%s", "no command given (run or check)");
+		return usage_error("%s", "no command given (run, check or doctor)");
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* restart getopt for the subcommand's own options */
@@ -202,5 +244,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (strcmp(argv[0], "check") == 0)
 		return cmd_check(argc, argv);
-	return usage_error("unknown command '%s' (expected run or check)", argv[0]);
+	if (strcmp(argv[0], "doctor") == 0)
+		return cmd_doctor(argc, argv);
+	return usage_error("unknown command '%s' (expected run, check or doctor)", argv[0]);
 }

@@ -1,0 +1,401 @@
+/* doctor.c - probing the host's KVM (see doctor.h). */
+#define _GNU_SOURCE
+#include "doctor.h"
+
+#include <cpuid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu.h"
+#include "err.h"
+#include "kvm.h"
+#include "minikvm.h"
+#include "vm.h"
+
+#define PROBE_MEM (4ull << 20)	/* one 4 MiB page covers it all */
+#define PROBE_GPA 0x1000	/* where the probe code goes */
+#define PROBE_LIMIT_S 2		/* seconds a probe may take */
+#define PROBE_MIN_NS 20000000.0	/* time the loop for at least 20 ms */
+#define NATIVE_NS 5.0		/* below this per instruction: not emulated */
+
+static const char *const mode_names[PROBE_MODES] = {
+	"real", "protected", "protected+paging", "long",
+};
+
+const char *probe_mode_name(enum probe_mode m)
+{
+	return m < PROBE_MODES ? mode_names[m] : "?";
+}
+
+int probe_mode_parse(const char *s)
+{
+	for (int i = 0; i < PROBE_MODES; i++)
+		if (strcmp(s, mode_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * The probe: mov $N, %ecx; 1: dec %ecx; jnz 1b; mov $HC_EXIT, %al;
+ * mov $HC_PORT, %dx; out %al, (%dx); hlt -- two instructions per loop.
+ * N is patched in at offset 2 (16-bit: after 66 b9), 1 (32/64-bit).
+ */
+static const uint8_t probe16[] = {
+	0x66, 0xb9, 0, 0, 0, 0, 0x66, 0x49, 0x75, 0xfc,
+	0xb0, HC_EXIT, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
+};
+static const uint8_t probe32[] = {
+	0xb9, 0, 0, 0, 0, 0x49, 0x75, 0xfd,
+	0xb0, HC_EXIT, 0x66, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
+};
+static const uint8_t probe64[] = {	/* dec %ecx is ff c9: 0x49 is REX */
+	0xb9, 0, 0, 0, 0, 0xff, 0xc9, 0x75, 0xfc,
+	0xb0, HC_EXIT, 0x66, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
+};
+
+struct probe {
+	bool runs;
+	bool native;
+	double ns_per_insn;	/* 0 if not measured */
+	char why[sizeof(struct err)];	/* why not, when !runs */
+};
+
+static void alarm_handler(int sig)
+{
+	(void)sig;	/* only to interrupt KVM_RUN with EINTR */
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/*
+ * Runs the probe loop N times from the entry; returns its time in ns, or -1
+ * with P->why set if the guest did not reach its EXIT hypercall.
+ */
+static double probe_run(struct vm *vm, const uint8_t *code, size_t off,
+			uint32_t n, struct probe *p)
+{
+	struct kvm_regs regs;
+	double t0, t1;
+
+	memcpy(vm->mem + PROBE_GPA + off, &n, sizeof n);
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
+		snprintf(p->why, sizeof p->why, "KVM_GET_REGS: %s", strerror(errno));
+		return -1;
+	}
+	regs.rip = PROBE_GPA;
+	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0) {
+		snprintf(p->why, sizeof p->why, "KVM_SET_REGS: %s", strerror(errno));
+		return -1;
+	}
+	(void)code;
+	t0 = now_ns();
+	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+		snprintf(p->why, sizeof p->why, errno == EINTR ?
+			 "no answer within the probe's time limit" :
+			 "KVM_RUN: %s", strerror(errno));
+		return -1;
+	}
+	t1 = now_ns();
+	if (vm->run->exit_reason == KVM_EXIT_IO && vm->run->io.port == HC_PORT)
+		return t1 - t0;
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 && regs.rip == PROBE_GPA)
+		snprintf(p->why, sizeof p->why, "%s at the first instruction",
+			 kvm_exit_reason_name(vm->run->exit_reason));
+	else
+		snprintf(p->why, sizeof p->why, "%s",
+			 kvm_exit_reason_name(vm->run->exit_reason));
+	return -1;
+}
+
+static void probe_mode_run(const struct kvm *kvm, enum probe_mode mode,
+			   struct probe *p)
+{
+	const uint8_t *code = mode == PROBE_REAL ? probe16 :
+			      mode == PROBE_LONG ? probe64 : probe32;
+	size_t len = mode == PROBE_REAL ? sizeof probe16 :
+		     mode == PROBE_LONG ? sizeof probe64 : sizeof probe32;
+	size_t off = mode == PROBE_REAL ? 2 : 1;
+	struct sigaction sa = { .sa_handler = alarm_handler }, old;
+	struct itimerval limit = { .it_value = { PROBE_LIMIT_S, 0 } }, off_timer = { 0 };
+	struct cpu_boot boot;
+	struct err e;
+	struct vm vm;
+	double base, t = 0;
+	uint32_t n;
+	int rc = 0;
+
+	memset(p, 0, sizeof *p);
+	if (vm_create(&vm, kvm, PROBE_MEM, &e) < 0) {
+		snprintf(p->why, sizeof p->why, "%s", e.msg);
+		vm_destroy(&vm);
+		return;
+	}
+	memcpy(vm.mem + PROBE_GPA, code, len);
+	boot = (struct cpu_boot){
+		.mem = vm.mem, .mem_size = vm.mem_size, .entry = PROBE_GPA,
+		.paging = mode == PROBE_PROTECTED_PAGING,
+	};
+	switch (mode) {
+	case PROBE_REAL:
+		rc = cpu_setup_real_mode(vm.vcpu_fd, &boot, &e);
+		break;
+	case PROBE_PROTECTED:
+	case PROBE_PROTECTED_PAGING:
+		rc = cpu_setup_protected_mode(vm.vcpu_fd, &boot, &e);
+		break;
+	default:
+		rc = cpu_setup_long_mode(vm.vcpu_fd, &boot, &e);
+		break;
+	}
+	if (rc < 0) {
+		snprintf(p->why, sizeof p->why, "%s", e.msg);
+		vm_destroy(&vm);
+		return;
+	}
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &limit, NULL);
+	/* the time of one loop is the cost of entering and leaving */
+	base = probe_run(&vm, code, off, 1, p);
+	for (n = 1000; base >= 0 && n <= 1000000000u; n *= 10) {
+		t = probe_run(&vm, code, off, n, p);
+		if (t < 0 || t - base >= PROBE_MIN_NS)
+			break;
+	}
+	setitimer(ITIMER_REAL, &off_timer, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	if (base >= 0 && t > 0) {
+		p->runs = true;
+		p->ns_per_insn = t > base ? (t - base) / (2.0 * (n - 1)) : 0;
+		p->native = p->ns_per_insn < NATIVE_NS;
+	} else if (base >= 0 && p->why[0] != '\0' && strstr(p->why, "time limit")) {
+		/* the first loop ran: slow, but it runs */
+		p->runs = true;
+		p->why[0] = '\0';
+	}
+	vm_destroy(&vm);
+}
+
+bool doctor_mode_runs(enum probe_mode mode)
+{
+	struct kvm kvm;
+	struct err e;
+	struct probe p;
+
+	if (kvm_open(&kvm, &e) < 0)
+		return false;
+	probe_mode_run(&kvm, mode, &p);
+	kvm_close(&kvm);
+	return p.runs;
+}
+
+/* The vendor module that provides /dev/kvm: kvm_intel, kvm_amd, kvm_pvm... */
+static void kvm_module(char *buf, size_t len)
+{
+	DIR *d = opendir("/sys/module");
+	struct dirent *de;
+	bool core = false;
+
+	buf[0] = '\0';
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, "kvm") == 0)
+			core = true;
+		else if (strncmp(de->d_name, "kvm_", 4) == 0 && buf[0] == '\0' &&
+			 strcmp(de->d_name, "kvm_common") != 0)
+			snprintf(buf, len, "%s", de->d_name);
+	}
+	closedir(d);
+	if (buf[0] == '\0' && core)
+		snprintf(buf, len, "kvm (no vendor module loaded)");
+}
+
+struct cpu_facts {
+	bool hypervisor;	/* CPUID.1:ECX[31] */
+	char hv_vendor[13];	/* CPUID 0x40000000 signature */
+	bool vmx, svm;		/* CPUID.1:ECX[5], CPUID.80000001h:ECX[2] */
+	char model[49];		/* brand string, CPUID 80000002h-80000004h */
+};
+
+static void cpu_facts(struct cpu_facts *f)
+{
+	unsigned a, b, c, d;
+
+	memset(f, 0, sizeof *f);
+	if (__get_cpuid(1, &a, &b, &c, &d)) {
+		f->hypervisor = c & (1u << 31);
+		f->vmx = c & (1u << 5);
+	}
+	if (f->hypervisor) {
+		__cpuid(0x40000000, a, b, c, d);
+		memcpy(f->hv_vendor, &b, 4);
+		memcpy(f->hv_vendor + 4, &c, 4);
+		memcpy(f->hv_vendor + 8, &d, 4);
+	}
+	if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+		f->svm = c & (1u << 2);
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned r[4];
+
+		if (!__get_cpuid(0x80000002 + i, &r[0], &r[1], &r[2], &r[3]))
+			break;
+		memcpy(f->model + 16 * i, r, 16);
+	}
+	/* the brand string is padded with spaces on some CPUs */
+	size_t start = strspn(f->model, " ");
+	memmove(f->model, f->model + start, strlen(f->model + start) + 1);
+}
+
+static const struct {
+	const char *name;
+	long cap;
+} caps[] = {
+	{ "IRQCHIP", KVM_CAP_IRQCHIP },
+	{ "PIT2", KVM_CAP_PIT2 },
+	{ "SYNC_REGS", KVM_CAP_SYNC_REGS },
+	{ "SET_TSS_ADDR", KVM_CAP_SET_TSS_ADDR },
+	{ "SET_IDENTITY_MAP_ADDR", KVM_CAP_SET_IDENTITY_MAP_ADDR },
+	{ "IMMEDIATE_EXIT", KVM_CAP_IMMEDIATE_EXIT },
+	{ "USER_MEMORY", KVM_CAP_USER_MEMORY },
+	{ "EXT_CPUID", KVM_CAP_EXT_CPUID },
+	{ "NR_VCPUS", KVM_CAP_NR_VCPUS },
+	{ "MAX_VCPUS", KVM_CAP_MAX_VCPUS },
+	{ "NR_MEMSLOTS", KVM_CAP_NR_MEMSLOTS },
+};
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v = json_object_object_get(o, key);
+
+	return v != NULL ? json_object_get_string(v) : "";
+}
+
+static bool jbool(json_object *o, const char *key)
+{
+	return json_object_get_boolean(json_object_object_get(o, key));
+}
+
+/* The report for people, from the same object as the JSON one. */
+static void print_text(FILE *out, json_object *root)
+{
+	json_object *caps_o = json_object_object_get(root, "capabilities");
+	json_object *modes = json_object_object_get(root, "modes");
+	const char *virt = jstr(root, "cpu_virtualization");
+	const char *sep = "";
+
+	if (jbool(root, "usable"))
+		fprintf(out, "KVM device    %s: usable, KVM API version %d\n",
+			jstr(root, "device"),
+			json_object_get_int(json_object_object_get(root, "api_version")));
+	else
+		fprintf(out, "KVM device    not usable: %s\n", jstr(root, "problem"));
+	fprintf(out, "KVM module    %s\n", *jstr(root, "module") ? jstr(root, "module") :
+		"none loaded (see /sys/module: kvm_intel, kvm_amd, ...)");
+	if (jbool(root, "host_is_vm"))
+		fprintf(out, "host          a virtual machine (CPUID hypervisor bit; hypervisor \"%s\")\n",
+			jstr(root, "hypervisor"));
+	else
+		fprintf(out, "host          bare metal (no CPUID hypervisor bit)\n");
+	fprintf(out, "CPU           %s; hardware virtualisation flag: %s\n",
+		jstr(root, "cpu"), virt);
+	if (strcmp(virt, "none") == 0 && jbool(root, "usable"))
+		fprintf(out, "              (no vmx/svm flag: this KVM is a software implementation)\n");
+	fprintf(out, "capabilities  ");
+	json_object_object_foreach(caps_o, name, val) {
+		int v = json_object_get_int(val);
+
+		if (strncmp(name, "NR_", 3) == 0 || strncmp(name, "MAX_", 4) == 0)
+			fprintf(out, "%s%s %d", sep, name, v);
+		else
+			fprintf(out, "%s%s %s", sep, name, v > 0 ? "yes" : "no");
+		sep = ", ";
+	}
+	fprintf(out, "%s\n", *sep ? "" : "(unknown: no usable KVM)");
+	if (!jbool(root, "usable"))
+		return;
+	fprintf(out, "guest modes   (probe: a dec/jnz loop, then the EXIT hypercall; %d s limit)\n",
+		PROBE_LIMIT_S);
+	json_object_object_foreach(modes, mname, m) {
+		double ns = json_object_get_double(json_object_object_get(m, "ns_per_instruction"));
+
+		if (!jbool(m, "runs"))
+			fprintf(out, "  %-17s refused: %s\n", mname, jstr(m, "problem"));
+		else if (ns > 0)
+			fprintf(out, "  %-17s runs, %s: %.*f ns per guest instruction\n", mname,
+				jbool(m, "native") ? "native" : "emulated",
+				ns < 10 ? 2 : 0, ns);
+		else
+			fprintf(out, "  %-17s runs (too slow to time)\n", mname);
+	}
+}
+
+int doctor_report(FILE *out, bool json)
+{
+	json_object *root = json_object_new_object(), *jcaps, *jmodes;
+	struct cpu_facts cpu;
+	struct kvm kvm;
+	struct err e = { "" };
+	char module[300];
+	bool usable = kvm_open(&kvm, &e) == 0;
+	int api = usable ? ioctl(kvm.fd, KVM_GET_API_VERSION, 0) : -1;
+
+	kvm_module(module, sizeof module);
+	cpu_facts(&cpu);
+	json_object_object_add(root, "device", json_object_new_string(usable ? kvm.device : ""));
+	json_object_object_add(root, "usable", json_object_new_boolean(usable));
+	json_object_object_add(root, "problem", usable ? NULL : json_object_new_string(e.msg));
+	json_object_object_add(root, "api_version", json_object_new_int(api));
+	json_object_object_add(root, "module", module[0] ? json_object_new_string(module) : NULL);
+	json_object_object_add(root, "host_is_vm", json_object_new_boolean(cpu.hypervisor));
+	json_object_object_add(root, "hypervisor", cpu.hypervisor ? json_object_new_string(cpu.hv_vendor) : NULL);
+	json_object_object_add(root, "cpu", json_object_new_string(cpu.model));
+	json_object_object_add(root, "cpu_virtualization",
+			       json_object_new_string(cpu.vmx ? "vmx" : cpu.svm ? "svm" : "none"));
+
+	jcaps = json_object_new_object();
+	jmodes = json_object_new_object();
+	if (usable) {
+		for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+			int v = ioctl(kvm.fd, KVM_CHECK_EXTENSION, caps[i].cap);
+
+			json_object_object_add(jcaps, caps[i].name,
+					       json_object_new_int(v < 0 ? 0 : v));
+		}
+		for (int m = 0; m < PROBE_MODES; m++) {
+			json_object *jm = json_object_new_object();
+			struct probe p;
+
+			probe_mode_run(&kvm, (enum probe_mode)m, &p);
+			json_object_object_add(jm, "runs", json_object_new_boolean(p.runs));
+			json_object_object_add(jm, "native", p.runs ? json_object_new_boolean(p.native) : NULL);
+			json_object_object_add(jm, "ns_per_instruction",
+					       p.ns_per_insn > 0 ? json_object_new_double(p.ns_per_insn) : NULL);
+			json_object_object_add(jm, "problem", p.runs ? NULL : json_object_new_string(p.why));
+			json_object_object_add(jmodes, mode_names[m], jm);
+		}
+		kvm_close(&kvm);
+	}
+	json_object_object_add(root, "capabilities", jcaps);
+	json_object_object_add(root, "modes", jmodes);
+	if (json)
+		fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		print_text(out, root);
+	json_object_put(root);
+	return usable ? 0 : 1;
+}

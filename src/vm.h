@@ -1,0 +1,39 @@
+/*
+ * vm.h - one KVM VM with its guest memory and its one vCPU: the set-up that
+ * every guest needs, whatever it runs (guest.c for manifests, doctor.c for
+ * probes).  Linux Documentation/virt/kvm/api.rst: KVM_CREATE_VM,
+ * KVM_SET_TSS_ADDR, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, and the
+ * mmap of the vCPU fd (struct kvm_run).
+ */
+#ifndef MINIKVM_VM_H
+#define MINIKVM_VM_H
+
+#include <linux/kvm.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "kvm.h"
+
+struct vm {
+	const struct kvm *kvm;
+	int fd;			/* the VM fd */
+	int vcpu_fd;
+	struct kvm_run *run;	/* kvm->run_size bytes, shared with KVM */
+	uint8_t *mem;		/* HVA of guest-physical address 0 */
+	uint64_t mem_size;	/* bytes of RAM from GPA 0 (a multiple of 4 KiB) */
+};
+
+/*
+ * vm_create - a VM with MEM_SIZE bytes of zeroed RAM at GPA 0 (one memory
+ * slot) and one vCPU in its reset state; kvm_run->kvm_valid_regs asks for
+ * the general registers on every exit where KVM_CAP_SYNC_REGS exists.
+ * Returns 0, or -1 with E naming the failing step and its errno.
+ * vm_destroy() must be called either way.
+ */
+int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
+	      struct err *e);
+
+/* vm_destroy - unmaps and closes everything; safe on a partial VM. */
+void vm_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,78 @@
+#!/bin/sh
+# `minikvm doctor` reports what this host's KVM can do, and its facts agree
+# with what the host says elsewhere (/sys/module, /proc/cpuinfo) and with
+# its own per-mode answers.
+. tests/lib.sh
+plan 7
+if ! kvm_usable; then
+	for i in 1 2 3 4 5 6; do
+		skip_or_fail "doctor test $i" "/dev/kvm is not usable here"
+	done
+else
+	st=0
+	"$MINIKVM" doctor --json >"$TMP/d.json" 2>"$TMP/err" || st=$?
+	# one "key=value" line per fact, from the JSON (perl's core JSON::PP)
+	perl -MJSON::PP -e '
+		local $/; my $d = decode_json(<STDIN>);
+		print "usable=", ($d->{usable} ? 1 : 0), "\n";
+		print "module=", ($d->{module} // ""), "\n";
+		print "vm=", ($d->{host_is_vm} ? 1 : 0), "\n";
+		print "api=$d->{api_version}\n";
+		print "sync=", ($d->{capabilities}{SYNC_REGS} ? 1 : 0), "\n";
+		for my $m (sort keys %{$d->{modes}}) {
+			print "mode:$m=", ($d->{modes}{$m}{runs} ? 1 : 0), "\n";
+		}' <"$TMP/d.json" >"$TMP/facts" 2>"$TMP/perr" || true
+	if [ "$st" -eq 0 ] && grep -qx 'usable=1' "$TMP/facts" && grep -qx 'api=12' "$TMP/facts"; then
+		pass "doctor --json: /dev/kvm usable, API version 12, valid JSON"
+	else
+		fail "doctor --json (status $st)"
+		sed 's/^/# /' "$TMP/err" "$TMP/perr"
+	fi
+	want=$(ls /sys/module | grep '^kvm_' | head -1)
+	if grep -qx "module=$want" "$TMP/facts"; then
+		pass "doctor names the KVM module ($want) as /sys/module does"
+	else
+		fail "doctor's module differs from /sys/module ($want)"
+	fi
+	vm=0
+	grep -qw hypervisor /proc/cpuinfo && vm=1
+	if grep -qx "vm=$vm" "$TMP/facts"; then
+		pass "doctor's host-is-a-VM agrees with /proc/cpuinfo (hypervisor flag: $vm)"
+	else
+		fail "doctor's host-is-a-VM disagrees with /proc/cpuinfo ($vm)"
+	fi
+	agree=1
+	for m in real protected protected+paging long; do
+		r=0
+		"$MINIKVM" doctor --mode "$m" || r=$?
+		if [ "$r" -eq 0 ]; then want=1; else want=0; fi
+		grep -qx "mode:$m=$want" "$TMP/facts" || agree=0
+	done
+	if [ "$agree" -eq 1 ] && grep -qx 'mode:real=1' "$TMP/facts"; then
+		pass "doctor --mode agrees with the report for every mode; real mode runs"
+	else
+		fail "doctor --mode and the report disagree"
+		cat "$TMP/facts" | sed 's/^/# /'
+	fi
+	"$MINIKVM" doctor >"$TMP/text"
+	if grep -q '^KVM device    /dev/kvm: usable, KVM API version 12$' "$TMP/text" &&
+	   [ "$(grep -c '^  \(real\|protected\|protected+paging\|long\) ' "$TMP/text")" -eq 4 ]; then
+		pass "the text report names the device and every guest mode"
+	else
+		fail "the text report"
+		sed 's/^/# /' "$TMP/text"
+	fi
+	if grep -qE '^  real +runs, (native|emulated): [0-9.]+ ns per guest instruction$' "$TMP/text"; then
+		pass "real mode's speed is measured"
+	else
+		fail "real mode's speed is measured"
+	fi
+fi
+st=0
+MINIKVM_KVM_DEVICE=/nonexistent/kvm "$MINIKVM" doctor >"$TMP/out" 2>&1 || st=$?
+if [ "$st" -eq 1 ] && grep -q 'not usable: .*no such device' "$TMP/out"; then
+	pass "without a KVM device doctor says why and exits 1"
+else
+	fail "doctor without a device: status $st"
+	sed 's/^/# /' "$TMP/out"
+fi
