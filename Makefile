@@ -20,7 +20,12 @@ DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bs
 BUILD = build
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
-GUESTS = $(patsubst %.S,%.bin,$(wildcard guests/*.S tests/guests/*.S))
+# Guests: NAME.S is a 16-bit flat binary; NAME32.S and NAME64.S are ELF32
+# and ELF64 images linked at 1 MiB (protected and long mode).
+GUEST_SRCS = $(wildcard guests/*.S tests/guests/*.S)
+GUEST_ELF_SRCS = $(filter %32.S %64.S,$(GUEST_SRCS))
+GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
+	 $(patsubst %.S,%.elf,$(GUEST_ELF_SRCS))
 
 .PHONY: all run check deps install uninstall clean
 
@@ -50,6 +55,12 @@ $(BUILD):
 	ld -m elf_i386 -Ttext=0 -e _start --oformat=binary -o $@ $<
 %.o: %.S guests/minikvm.h
 	$(CC) -m32 -c -Iguests -o $@ $<
+%32.elf: %32.o
+	ld -m elf_i386 -n -Ttext=0x100000 -e _start -z noexecstack -o $@ $<
+%64.o: %64.S guests/minikvm.h
+	$(CC) -m64 -c -Iguests -o $@ $<
+%64.elf: %64.o
+	ld -m elf_x86_64 -n -Ttext=0x100000 -e _start -z noexecstack -o $@ $<
 .PRECIOUS: %.o
 
 run: deps
@@ -78,7 +89,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/minikvm $(DESTDIR)$(MANDIR)/man1/minikvm.1
 
 clean:
-	rm -rf $(BUILD) guests/*.bin guests/*.o tests/guests/*.bin tests/guests/*.o
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o
 
 -include $(OBJS:.o=.d)
 

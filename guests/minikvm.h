@@ -24,6 +24,7 @@
 #define HC_GETCHAR	0x02	/* next `in (%dx),%al` on HC_PORT returns a byte; 0x04 at EOF */
 #define HC_PUTNUM	0x03	/* EBX printed as an unsigned decimal number */
 #define HC_PUTS		0x04	/* EBX: guest-physical address, ECX: length (<= HC_PUTS_MAX) */
+#define HC_EXIT_STATUS	0x05	/* BL: this vCPU ends with that exit status */
 
 #define HC_PUTS_MAX	0x10000	/* bytes: the most one PUTS may write */
 #define HC_EOT		0x04	/* what GETCHAR returns at the end of input */

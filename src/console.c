@@ -122,6 +122,26 @@ void console_flush(struct console_chan *ch)
 	chan_emit(ch);
 }
 
+void console_set_input_irq(struct console *con, void (*fn)(void *ctx),
+			   void *ctx)
+{
+	con->irq_fn = fn;
+	con->irq_ctx = ctx;
+}
+
+/* Raises the input interrupt if a byte (or the end) awaits and none is out. */
+static void input_irq_locked(struct console *con)
+{
+	if (con->irq_fn == NULL || con->irq_pending)
+		return;
+	if (con->in_count == 0 && !(con->in_eof && !con->eot_raised))
+		return;
+	if (con->in_count == 0)
+		con->eot_raised = true;
+	con->irq_pending = true;
+	con->irq_fn(con->irq_ctx);
+}
+
 /* The reader thread: stdin -> ring, until EOF, an error or a stop byte. */
 static void *console_reader(void *arg)
 {
@@ -167,6 +187,7 @@ static void *console_reader(void *arg)
 				con->in_count++;
 			}
 		}
+		input_irq_locked(con);
 		pthread_cond_broadcast(&con->in_cond);
 		pthread_mutex_unlock(&con->in_lock);
 		if (n <= 0)
@@ -174,6 +195,7 @@ static void *console_reader(void *arg)
 	}
 	pthread_mutex_lock(&con->in_lock);
 	con->in_eof = true;
+	input_irq_locked(con);
 	pthread_cond_broadcast(&con->in_cond);
 	pthread_mutex_unlock(&con->in_lock);
 	return NULL;
@@ -184,7 +206,10 @@ int console_start_input(struct console *con, struct err *e)
 	int rc;
 
 	if (con->in_fd < 0) {
+		pthread_mutex_lock(&con->in_lock);
 		con->in_eof = true;
+		input_irq_locked(con);
+		pthread_mutex_unlock(&con->in_lock);
 		return 0;
 	}
 	rc = pthread_create(&con->in_thread, NULL, console_reader, con);
@@ -210,6 +235,10 @@ int console_getc(struct console *con, const atomic_bool *stop)
 			pthread_cond_broadcast(&con->in_cond); /* room again */
 	} else {
 		c = con->in_eof ? CONSOLE_EOF : CONSOLE_STOPPED;
+	}
+	if (c != CONSOLE_STOPPED) {
+		con->irq_pending = false;
+		input_irq_locked(con);
 	}
 	pthread_mutex_unlock(&con->in_lock);
 	return c;

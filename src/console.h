@@ -52,6 +52,11 @@ struct console {
 	uint8_t ring[CONSOLE_INPUT_MAX];
 	size_t in_head, in_count;
 	int stop_pipe[2];	/* a byte here ends the reader thread */
+	/* input interrupts: one call per byte, the next after it is taken */
+	void (*irq_fn)(void *ctx);
+	void *irq_ctx;
+	bool irq_pending;	/* raised, byte not yet taken */
+	bool eot_raised;	/* the end of input has had its interrupt */
 	pthread_t in_thread;
 };
 
@@ -91,6 +96,16 @@ void console_flush(struct console_chan *ch);
 #define CONSOLE_EOF (-1)
 #define CONSOLE_STOPPED (-2)
 int console_getc(struct console *con, const atomic_bool *stop);
+
+/*
+ * console_set_input_irq - FN(CTX) is called once for every input byte that
+ * becomes available, the next call only after the byte has been taken by
+ * console_getc, and once more at the end of input (the stdin guest's
+ * IRQ 1).  Call before console_start_input.  FN runs with the input lock
+ * held, on the reader thread or on the thread calling console_getc.
+ */
+void console_set_input_irq(struct console *con, void (*fn)(void *ctx),
+			   void *ctx);
 
 /* console_peek - true if an input byte is waiting (UART LSR.DR). */
 bool console_peek(struct console *con);

@@ -15,193 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpu.h"
-#include "err.h"
 #include "kvm.h"
-#include "minikvm.h"
-#include "vm.h"
-
-#define PROBE_MEM (4ull << 20)	/* one 4 MiB page covers it all */
-#define PROBE_GPA 0x1000	/* where the probe code goes */
-#define PROBE_LIMIT_S 2		/* seconds a probe may take */
-#define PROBE_MIN_NS 20000000.0	/* time the loop for at least 20 ms */
-#define NATIVE_NS 5.0		/* below this per instruction: not emulated */
-
-static const char *const mode_names[PROBE_MODES] = {
-	"real", "protected", "protected+paging", "long",
-};
-
-const char *probe_mode_name(enum probe_mode m)
-{
-	return m < PROBE_MODES ? mode_names[m] : "?";
-}
-
-int probe_mode_parse(const char *s)
-{
-	for (int i = 0; i < PROBE_MODES; i++)
-		if (strcmp(s, mode_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-/*
- * The probe: mov $N, %ecx; 1: dec %ecx; jnz 1b; mov $HC_EXIT, %al;
- * mov $HC_PORT, %dx; out %al, (%dx); hlt -- two instructions per loop.
- * N is patched in at offset 2 (16-bit: after 66 b9), 1 (32/64-bit).
- */
-static const uint8_t probe16[] = {
-	0x66, 0xb9, 0, 0, 0, 0, 0x66, 0x49, 0x75, 0xfc,
-	0xb0, HC_EXIT, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
-};
-static const uint8_t probe32[] = {
-	0xb9, 0, 0, 0, 0, 0x49, 0x75, 0xfd,
-	0xb0, HC_EXIT, 0x66, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
-};
-static const uint8_t probe64[] = {	/* dec %ecx is ff c9: 0x49 is REX */
-	0xb9, 0, 0, 0, 0, 0xff, 0xc9, 0x75, 0xfc,
-	0xb0, HC_EXIT, 0x66, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
-};
-
-struct probe {
-	bool runs;
-	bool native;
-	double ns_per_insn;	/* 0 if not measured */
-	char why[sizeof(struct err)];	/* why not, when !runs */
-};
-
-static void alarm_handler(int sig)
-{
-	(void)sig;	/* only to interrupt KVM_RUN with EINTR */
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-/*
- * Runs the probe loop N times from the entry; returns its time in ns, or -1
- * with P->why set if the guest did not reach its EXIT hypercall.
- */
-static double probe_run(struct vm *vm, const uint8_t *code, size_t off,
-			uint32_t n, struct probe *p)
-{
-	struct kvm_regs regs;
-	double t0, t1;
-
-	memcpy(vm->mem + PROBE_GPA + off, &n, sizeof n);
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
-		snprintf(p->why, sizeof p->why, "KVM_GET_REGS: %s", strerror(errno));
-		return -1;
-	}
-	regs.rip = PROBE_GPA;
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0) {
-		snprintf(p->why, sizeof p->why, "KVM_SET_REGS: %s", strerror(errno));
-		return -1;
-	}
-	(void)code;
-	t0 = now_ns();
-	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-		snprintf(p->why, sizeof p->why, errno == EINTR ?
-			 "no answer within the probe's time limit" :
-			 "KVM_RUN: %s", strerror(errno));
-		return -1;
-	}
-	t1 = now_ns();
-	if (vm->run->exit_reason == KVM_EXIT_IO && vm->run->io.port == HC_PORT)
-		return t1 - t0;
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 && regs.rip == PROBE_GPA)
-		snprintf(p->why, sizeof p->why, "%s at the first instruction",
-			 kvm_exit_reason_name(vm->run->exit_reason));
-	else
-		snprintf(p->why, sizeof p->why, "%s",
-			 kvm_exit_reason_name(vm->run->exit_reason));
-	return -1;
-}
-
-static void probe_mode_run(const struct kvm *kvm, enum probe_mode mode,
-			   struct probe *p)
-{
-	const uint8_t *code = mode == PROBE_REAL ? probe16 :
-			      mode == PROBE_LONG ? probe64 : probe32;
-	size_t len = mode == PROBE_REAL ? sizeof probe16 :
-		     mode == PROBE_LONG ? sizeof probe64 : sizeof probe32;
-	size_t off = mode == PROBE_REAL ? 2 : 1;
-	struct sigaction sa = { .sa_handler = alarm_handler }, old;
-	struct itimerval limit = { .it_value = { PROBE_LIMIT_S, 0 } }, off_timer = { 0 };
-	struct cpu_boot boot;
-	struct err e;
-	struct vm vm;
-	double base, t = 0;
-	uint32_t n;
-	int rc = 0;
-
-	memset(p, 0, sizeof *p);
-	if (vm_create(&vm, kvm, PROBE_MEM, &e) < 0) {
-		snprintf(p->why, sizeof p->why, "%s", e.msg);
-		vm_destroy(&vm);
-		return;
-	}
-	memcpy(vm.mem + PROBE_GPA, code, len);
-	boot = (struct cpu_boot){
-		.mem = vm.mem, .mem_size = vm.mem_size, .entry = PROBE_GPA,
-		.paging = mode == PROBE_PROTECTED_PAGING,
-	};
-	switch (mode) {
-	case PROBE_REAL:
-		rc = cpu_setup_real_mode(vm.vcpu_fd, &boot, &e);
-		break;
-	case PROBE_PROTECTED:
-	case PROBE_PROTECTED_PAGING:
-		rc = cpu_setup_protected_mode(vm.vcpu_fd, &boot, &e);
-		break;
-	default:
-		rc = cpu_setup_long_mode(vm.vcpu_fd, &boot, &e);
-		break;
-	}
-	if (rc < 0) {
-		snprintf(p->why, sizeof p->why, "%s", e.msg);
-		vm_destroy(&vm);
-		return;
-	}
-	sigaction(SIGALRM, &sa, &old);
-	setitimer(ITIMER_REAL, &limit, NULL);
-	/* the time of one loop is the cost of entering and leaving */
-	base = probe_run(&vm, code, off, 1, p);
-	for (n = 1000; base >= 0 && n <= 1000000000u; n *= 10) {
-		t = probe_run(&vm, code, off, n, p);
-		if (t < 0 || t - base >= PROBE_MIN_NS)
-			break;
-	}
-	setitimer(ITIMER_REAL, &off_timer, NULL);
-	sigaction(SIGALRM, &old, NULL);
-	if (base >= 0 && t > 0) {
-		p->runs = true;
-		p->ns_per_insn = t > base ? (t - base) / (2.0 * (n - 1)) : 0;
-		p->native = p->ns_per_insn < NATIVE_NS;
-	} else if (base >= 0 && p->why[0] != '\0' && strstr(p->why, "time limit")) {
-		/* the first loop ran: slow, but it runs */
-		p->runs = true;
-		p->why[0] = '\0';
-	}
-	vm_destroy(&vm);
-}
-
-bool doctor_mode_runs(enum probe_mode mode)
-{
-	struct kvm kvm;
-	struct err e;
-	struct probe p;
-
-	if (kvm_open(&kvm, &e) < 0)
-		return false;
-	probe_mode_run(&kvm, mode, &p);
-	kvm_close(&kvm);
-	return p.runs;
-}
+#include "probe.h"
 
 /* The vendor module that provides /dev/kvm: kvm_intel, kvm_amd, kvm_pvm... */
 static void kvm_module(char *buf, size_t len)
@@ -380,13 +195,13 @@ int doctor_report(FILE *out, bool json)
 			json_object *jm = json_object_new_object();
 			struct probe p;
 
-			probe_mode_run(&kvm, (enum probe_mode)m, &p);
+			probe_run(&kvm, (enum probe_mode)m, &p);
 			json_object_object_add(jm, "runs", json_object_new_boolean(p.runs));
 			json_object_object_add(jm, "native", p.runs ? json_object_new_boolean(p.native) : NULL);
 			json_object_object_add(jm, "ns_per_instruction",
 					       p.ns_per_insn > 0 ? json_object_new_double(p.ns_per_insn) : NULL);
 			json_object_object_add(jm, "problem", p.runs ? NULL : json_object_new_string(p.why));
-			json_object_object_add(jmodes, mode_names[m], jm);
+			json_object_object_add(jmodes, probe_mode_name((enum probe_mode)m), jm);
 		}
 		kvm_close(&kvm);
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,7 +31,9 @@ const char *file_size(const char *path, uint64_t *size)
 	return why;
 }
 
-const char *file_read(const char *path, void *dst, size_t max, size_t *len)
+/* Reads up to MAX bytes; with WHOLE, a file longer than MAX is an error. */
+static const char *read_regular(const char *path, void *dst, size_t max,
+				size_t *len, bool whole)
 {
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -38,6 +41,7 @@ const char *file_read(const char *path, void *dst, size_t max, size_t *len)
 	struct stat st;
 	size_t done = 0;
 
+	*len = 0;
 	if (fd < 0)
 		return strerror(errno);
 	if (fstat(fd, &st) < 0) {
@@ -47,37 +51,46 @@ const char *file_read(const char *path, void *dst, size_t max, size_t *len)
 	why = kind_problem(&st);
 	if (why != NULL)
 		goto out;
-	if ((uint64_t)st.st_size > max) {
+	if (whole && (uint64_t)st.st_size > max) {
 		why = "is too large";
 		goto out;
 	}
-	/* Read until EOF; the file may have changed since fstat. */
-	for (;;) {
-		ssize_t n;
+	/* Read until EOF or MAX; the file may have changed since fstat. */
+	while (done < max) {
+		ssize_t n = read(fd, (char *)dst + done, max - done);
 
-		if (done == max) {
-			char extra;
-
-			n = read(fd, &extra, 1);
-			if (n > 0)
-				why = "is too large";
-			else if (n < 0)
-				why = strerror(errno);
-			break;
-		}
-		n = read(fd, (char *)dst + done, max - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			why = strerror(errno);
-			break;
+			goto out;
 		}
 		if (n == 0)
 			break;
 		done += (size_t)n;
 	}
+	if (whole && done == max) {
+		char extra;
+		ssize_t n = read(fd, &extra, 1);
+
+		if (n > 0)
+			why = "is too large";
+		else if (n < 0)
+			why = strerror(errno);
+	}
 out:
 	close(fd);
 	*len = done;
 	return why;
+}
+
+const char *file_read(const char *path, void *dst, size_t max, size_t *len)
+{
+	return read_regular(path, dst, max, len, true);
+}
+
+const char *file_read_prefix(const char *path, void *dst, size_t max,
+			     size_t *len)
+{
+	return read_regular(path, dst, max, len, false);
 }

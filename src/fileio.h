@@ -27,4 +27,12 @@ const char *file_size(const char *path, uint64_t *size);
  */
 const char *file_read(const char *path, void *dst, size_t max, size_t *len);
 
+/*
+ * file_read_prefix - reads at most MAX bytes from the start of the regular
+ * file PATH into DST (a shorter file gives fewer, in *len).  Returns NULL on
+ * success or a phrase saying why not.
+ */
+const char *file_read_prefix(const char *path, void *dst, size_t max,
+			     size_t *len);
+
 #endif

@@ -5,28 +5,69 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpu.h"
+#include "elf_image.h"
+#include "probe.h"
 #include "fileio.h"
 #include "hypercall.h"
 #include "minikvm.h"
 
-static int guest_load_image(struct guest *g, const struct vcpu_config *cfg,
-			    struct err *e)
+/* Copies the image into guest memory: a flat binary at cfg->load, or an
+ * ELF image's segments where its program headers say (elf_image.h). */
+static int guest_load_image(struct guest *g, const struct manifest *m,
+			    const struct vcpu_config *cfg, struct err *e)
 {
+	uint64_t limit = m->mode == CPU_MODE_REAL ? g->vm.mem_size :
+			 cpu_boot_area(m->mode, m->paging, g->vm.mem_size);
+	struct elf_image *img = NULL;
+	uint8_t *data = NULL;
+	const char *why;
+	uint64_t size;
 	size_t len;
-	const char *why = file_read(cfg->image, g->vm.mem + cfg->load,
-				    g->vm.mem_size - cfg->load, &len);
+	int rc = -1;
 
+	if (!cfg->is_elf) {
+		why = file_read(cfg->image, g->vm.mem + cfg->load, limit - cfg->load, &len);
+		if (why != NULL)
+			return err_set(e, "image '%s': %s", cfg->image,
+				       strcmp(why, "is too large") == 0 ?
+				       "does not fit in the guest's memory" : why);
+		return 0;
+	}
+	/* checked when the manifest was loaded, but the file may have changed */
+	why = file_size(cfg->image, &size);
 	if (why != NULL)
-		return err_set(e, "image '%s': %s", cfg->image,
-			       strcmp(why, "is too large") == 0 ?
-			       "does not fit in the guest's memory" : why);
-	return 0;
+		return err_set(e, "image '%s': %s", cfg->image, why);
+	if (size == 0 || size > ELF_MAX_FILE)
+		return err_set(e, "image '%s': %llu bytes is no ELF image for minikvm",
+			       cfg->image, (unsigned long long)size);
+	img = malloc(sizeof *img);
+	data = malloc(size);
+	if (img == NULL || data == NULL) {
+		err_set(e, "image '%s': out of memory", cfg->image);
+		goto out;
+	}
+	why = file_read(cfg->image, data, size, &len);
+	if (why != NULL) {
+		err_set(e, "image '%s': %s", cfg->image, why);
+		goto out;
+	}
+	if (elf_parse(data, len, m->mode, limit, img) < 0) {
+		err_set(e, "image '%s': %s", cfg->image, img->why);
+		goto out;
+	}
+	elf_load(data, img, g->vm.mem);
+	rc = 0;
+out:
+	free(data);
+	free(img);
+	return rc;
 }
 
 int guest_create(struct guest *g, const struct kvm *kvm,
@@ -34,6 +75,7 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 		 struct console *con, struct console_chan *out, struct err *e)
 {
 	struct cpu_boot boot;
+	int rc;
 
 	memset(g, 0, sizeof *g);
 	g->index = cfg->index;
@@ -41,25 +83,36 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 	g->con = con;
 	g->out = out;
 	g->has_stdin = cfg->stdin;
+	g->mode = m->mode;
+	g->paging = m->paging;
 	atomic_init(&g->stop, false);
 	uart_init(&g->uart, g);
 
-	if (vm_create(&g->vm, kvm, cfg->memory, e) < 0)
+	if (vm_create(&g->vm, kvm, cfg->memory, m->irqchip, e) < 0)
 		return -1;
-	if (guest_load_image(g, cfg, e) < 0)
+	if (guest_load_image(g, m, cfg, e) < 0)
 		return -1;
 	boot = (struct cpu_boot){
 		.mem = g->vm.mem, .mem_size = g->vm.mem_size,
 		.entry_cs = cfg->entry_cs, .entry = cfg->entry_ip,
+		.stack = cfg->stack, .paging = m->paging,
 	};
 	switch (m->mode) {
 	case CPU_MODE_REAL:
-		if (cpu_setup_real_mode(g->vm.vcpu_fd, &boot, e) < 0)
-			return -1;
+		rc = cpu_setup_real_mode(g->vm.vcpu_fd, &boot, e);
+		break;
+	case CPU_MODE_PROTECTED:
+		rc = cpu_setup_protected_mode(g->vm.vcpu_fd, &boot, e);
+		break;
+	case CPU_MODE_LONG:
+		rc = cpu_setup_long_mode(g->vm.vcpu_fd, &boot, e);
 		break;
 	default:
-		return err_set(e, "mode '%s' is not supported", manifest_mode_name(m->mode));
+		rc = err_set(e, "no CPU mode");
+		break;
 	}
+	if (rc < 0)
+		return -1;
 
 	if (bus_register(&g->pio, HC_PORT, 1, g, hypercall_io, "hypercall") < 0 ||
 	    bus_register(&g->pio, UART_COM1_BASE, UART_PORTS, &g->uart, uart_io,
@@ -79,43 +132,55 @@ const struct kvm_regs *guest_regs(struct guest *g)
 	return &g->regs;
 }
 
-void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
+/*
+ * Prints WHAT with the vCPU's name and CS:IP; then NOTE (a line that
+ * explains, or NULL); then, if REGISTERS, the register dump.  One fprintf:
+ * stderr is locked per call, so two vCPUs' reports never interleave.
+ */
+static void guest_report(struct guest *g, bool registers, const char *note,
+			 const char *what)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
-	char what[512], where[64] = "";
-	bool have_s, have_r;
-	va_list ap;
+	char where[64] = "", line[256] = "", dump[600] = "";
+	bool have;
 
 	console_flush(g->out);
+	have = ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
+	       ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0;
+	if (have)
+		snprintf(where, sizeof where, " at CS:IP %04x:%04llx", s.cs.selector,
+			 (unsigned long long)r.rip);
+	if (note != NULL)
+		snprintf(line, sizeof line, "minikvm: vcpu%u: %s\n", g->index, note);
+	if (registers && have)
+		snprintf(dump, sizeof dump,
+			 "minikvm: vcpu%u:   eax=%08llx ebx=%08llx ecx=%08llx edx=%08llx\n"
+			 "minikvm: vcpu%u:   esi=%08llx edi=%08llx ebp=%08llx esp=%08llx\n"
+			 "minikvm: vcpu%u:   eip=%08llx eflags=%08llx cr0=%08llx cr3=%08llx cr4=%08llx\n"
+			 "minikvm: vcpu%u:   cs=%04x ds=%04x es=%04x ss=%04x fs=%04x gs=%04x efer=%llx\n",
+			 g->index, (unsigned long long)r.rax, (unsigned long long)r.rbx,
+			 (unsigned long long)r.rcx, (unsigned long long)r.rdx,
+			 g->index, (unsigned long long)r.rsi, (unsigned long long)r.rdi,
+			 (unsigned long long)r.rbp, (unsigned long long)r.rsp,
+			 g->index, (unsigned long long)r.rip, (unsigned long long)r.rflags,
+			 (unsigned long long)s.cr0, (unsigned long long)s.cr3,
+			 (unsigned long long)s.cr4,
+			 g->index, s.cs.selector, s.ds.selector, s.es.selector,
+			 s.ss.selector, s.fs.selector, s.gs.selector,
+			 (unsigned long long)s.efer);
+	fprintf(stderr, "minikvm: vcpu%u: %s%s\n%s%s", g->index, what, where, line, dump);
+}
+
+void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	have_s = ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0;
-	have_r = ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0;
-	if (have_s && have_r)
-		snprintf(where, sizeof where, " at CS:IP %04x:%04llx", s.cs.selector,
-			 (unsigned long long)r.rip);
-	if (!registers || !have_s || !have_r) {
-		fprintf(stderr, "minikvm: vcpu%u: %s%s\n", g->index, what, where);
-		return;
-	}
-	/* one fprintf: stderr is locked per call, so dumps never interleave */
-	fprintf(stderr,
-		"minikvm: vcpu%u: %s%s\n"
-		"minikvm: vcpu%u:   eax=%08llx ebx=%08llx ecx=%08llx edx=%08llx\n"
-		"minikvm: vcpu%u:   esi=%08llx edi=%08llx ebp=%08llx esp=%08llx\n"
-		"minikvm: vcpu%u:   eip=%08llx eflags=%08llx cr0=%08llx\n"
-		"minikvm: vcpu%u:   cs=%04x ds=%04x es=%04x ss=%04x fs=%04x gs=%04x\n",
-		g->index, what, where,
-		g->index, (unsigned long long)r.rax, (unsigned long long)r.rbx,
-		(unsigned long long)r.rcx, (unsigned long long)r.rdx,
-		g->index, (unsigned long long)r.rsi, (unsigned long long)r.rdi,
-		(unsigned long long)r.rbp, (unsigned long long)r.rsp,
-		g->index, (unsigned long long)r.rip, (unsigned long long)r.rflags,
-		(unsigned long long)s.cr0,
-		g->index, s.cs.selector, s.ds.selector, s.es.selector,
-		s.ss.selector, s.fs.selector, s.gs.selector);
+	guest_report(g, registers, NULL, what);
 }
 
 /* KVM_EXIT_IO: each of COUNT accesses (a `rep ins/outs`) goes to the bus. */
@@ -143,30 +208,53 @@ static enum io_result guest_pio(struct guest *g)
 	return IO_OK;
 }
 
+#define CR0_PG (1ull << 31)
+
+/*
+ * Some KVMs refuse 32-bit paging: kvm_pvm shuts a protected-mode guest down
+ * as soon as paging is on (and may report CR0 without PG afterwards).  If a
+ * protected-mode guest dies on such a host, say so: the guest is probably
+ * fine and needs VT-x/AMD-V.
+ */
+static const char *guest_explain_fault(struct guest *g)
+{
+	struct kvm_sregs s;
+
+	if (g->mode != CPU_MODE_PROTECTED || probe_mode_runs(PROBE_PROTECTED_PAGING))
+		return NULL;
+	if (g->paging || (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
+			  (s.cr0 & CR0_PG)))
+		return "this host's KVM refuses 32-bit paging, which this guest uses; it needs VT-x/AMD-V (see 'minikvm doctor')";
+	return "this host's KVM refuses 32-bit paging: if the guest turned paging on, that is why; it needs VT-x/AMD-V (see 'minikvm doctor')";
+}
+
 /* A guest failure the VMM cannot handle: diagnose, with registers. */
 static enum guest_status guest_fault(struct guest *g)
 {
 	struct kvm_run *run = g->vm.run;
 	unsigned reason = run->exit_reason;
+	char what[256];
 
 	switch (reason) {
 	case KVM_EXIT_SHUTDOWN:
-		guest_diagnose(g, true, "guest fault: triple fault (KVM_EXIT_SHUTDOWN)");
+		snprintf(what, sizeof what, "guest fault: triple fault (KVM_EXIT_SHUTDOWN)");
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		/* kvm_pvm reports a triple fault this way (host-kvm.md) */
-		guest_diagnose(g, true, "guest fault: triple fault or an instruction KVM cannot emulate (KVM_EXIT_INTERNAL_ERROR, suberror %u)",
-			       run->internal.suberror);
+		snprintf(what, sizeof what, "guest fault: triple fault or an instruction KVM cannot emulate (KVM_EXIT_INTERNAL_ERROR, suberror %u)",
+			 run->internal.suberror);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
-		guest_diagnose(g, true, "guest fault: the CPU refused to enter the guest (KVM_EXIT_FAIL_ENTRY, reason 0x%llx)",
-			       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		snprintf(what, sizeof what, "guest fault: the CPU refused to enter the guest (KVM_EXIT_FAIL_ENTRY, reason 0x%llx)",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		break;
 	default:
-		guest_diagnose(g, true, "guest fault: unhandled VM exit %s (%u)",
-			       kvm_exit_reason_name(reason), reason);
-		break;
+		snprintf(what, sizeof what, "guest fault: unhandled VM exit %s (%u)",
+			 kvm_exit_reason_name(reason), reason);
+		guest_report(g, true, NULL, what);
+		return GUEST_FAILED;
 	}
+	guest_report(g, true, guest_explain_fault(g), what);
 	return GUEST_FAILED;
 }
 

@@ -35,6 +35,8 @@ enum guest_status {
 struct guest {
 	unsigned index;			/* vCPU index in the manifest */
 	const struct vcpu_config *cfg;
+	enum cpu_mode mode;		/* the manifest's */
+	bool paging;			/* minikvm's identity paging is on */
 	struct vm vm;			/* fds, kvm_run and RAM */
 	struct kvm_regs regs;		/* registers when SYNC_REGS is missing */
 	struct bus pio, mmio;
@@ -46,6 +48,7 @@ struct guest {
 	struct uart uart;
 	atomic_bool stop;		/* set by the machine to end the run */
 	enum guest_status status;
+	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
 	uint64_t exits;			/* VM exits handled */
 };
 

@@ -84,6 +84,7 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	case HC_PUTCHAR:
 	case HC_PUTNUM:
 	case HC_PUTS:
+	case HC_EXIT_STATUS:
 		break;
 	default:
 		guest_diagnose(g, false, "unknown hypercall 0x%02x (ignored)", data[0]);
@@ -92,6 +93,10 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	r = guest_regs(g);
 	if (r == NULL)
 		return IO_FAULT;
+	if (data[0] == HC_EXIT_STATUS) {
+		g->exit_status = (uint8_t)r->rbx;
+		return IO_EXIT;
+	}
 	if (data[0] == HC_PUTCHAR)
 		console_putc(g->out, (uint8_t)r->rbx);
 	else if (data[0] == HC_PUTNUM)

@@ -16,6 +16,7 @@
 #include "console.h"
 #include "guest.h"
 #include "kvm.h"
+#include "ticker.h"
 #include "units.h"
 
 /* Interrupts a vCPU thread's KVM_RUN; its handler does nothing. */
@@ -27,6 +28,8 @@ struct vcpu_thread {
 	pthread_t thread;
 	bool started;
 	int done_fd;		/* eventfd: +1 when this guest has ended */
+	struct ticker *ticker;	/* its IRQ 0 timer, if any, is tick .tick */
+	int tick;
 };
 
 static void kick_handler(int sig)
@@ -40,10 +43,28 @@ static void *vcpu_thread_main(void *arg)
 	uint64_t one = 1;
 
 	guest_run(&t->g);
+	if (t->tick >= 0)
+		ticker_disarm(t->ticker, (size_t)t->tick);	/* the timer stops with it */
 	/* An eventfd write of 1 fails only if the counter would overflow. */
 	while (write(t->done_fd, &one, sizeof one) < 0 && errno == EINTR)
 		;
 	return NULL;
+}
+
+/* timer.period: an edge on IRQ 0 of the guest's PIC. */
+static void timer_fire(void *ctx)
+{
+	struct vcpu_thread *t = ctx;
+
+	vm_irq_pulse(&t->g.vm, 0);
+}
+
+/* An input byte for the stdin guest: an edge on IRQ 1. */
+static void input_fire(void *ctx)
+{
+	struct vcpu_thread *t = ctx;
+
+	vm_irq_pulse(&t->g.vm, 1);
 }
 
 static bool want_color(const struct manifest *m, const struct run_options *opt)
@@ -89,6 +110,25 @@ static void list_running(struct vcpu_thread *t, size_t n, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%svcpu%zu",
 					      o ? ", " : "", i);
 	}
+}
+
+/*
+ * The status of a run whose guests all ended: the highest EXIT_STATUS a
+ * guest reported, and at least 1 if one failed.
+ */
+static int run_status(const struct vcpu_thread *t, size_t n)
+{
+	unsigned status = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned s = !t[i].started ? STATUS_GUEST_FAILED :
+			     t[i].g.status == GUEST_DONE ? t[i].g.exit_status :
+			     STATUS_GUEST_FAILED;
+
+		if (s > status)
+			status = s;
+	}
+	return (int)status;
 }
 
 /* Waits for every guest, the deadline or a signal; returns the status. */
@@ -152,6 +192,7 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 	struct vcpu_thread *t = calloc(m->nr_vcpus, sizeof *t);
 	struct sigaction kick = { .sa_handler = kick_handler };
 	struct console con;
+	struct ticker ticker = { .epfd = -1, .stop_fd = -1 };
 	struct kvm kvm = { .fd = -1 };
 	struct err e = { "" };
 	sigset_t stop_sigs, old_mask;
@@ -198,6 +239,10 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		goto out;
 	}
 
+	if (ticker_init(&ticker, m->timer_period_ns ? m->nr_vcpus : 0, &e) < 0) {
+		fprintf(stderr, "minikvm: %s\n", e.msg);
+		goto out;
+	}
 	for (; created < m->nr_vcpus; created++) {
 		const struct vcpu_config *cfg = &m->vcpus[created];
 		struct vcpu_thread *vt = &t[created];
@@ -212,6 +257,17 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 			created++;	/* destroy the partial one too */
 			goto out;
 		}
+		vt->ticker = &ticker;
+		vt->tick = -1;
+		if (m->timer_period_ns &&
+		    (vt->tick = ticker_add(&ticker, m->timer_period_ns, timer_fire,
+					   vt, &e)) < 0) {
+			fprintf(stderr, "minikvm: vcpu%u: %s\n", cfg->index, e.msg);
+			created++;
+			goto out;
+		}
+		if (m->irqchip && cfg->stdin)
+			console_set_input_irq(&con, input_fire, vt);
 	}
 	for (size_t i = 0; i < m->nr_vcpus; i++) {
 		int rc = pthread_create(&t[i].thread, NULL, vcpu_thread_main, &t[i]);
@@ -224,7 +280,7 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		}
 		t[i].started = true;
 	}
-	if (console_start_input(&con, &e) < 0) {
+	if (ticker_start(&ticker, &e) < 0 || console_start_input(&con, &e) < 0) {
 		fprintf(stderr, "minikvm: %s\n", e.msg);
 		stop_all(t, m->nr_vcpus, &con);
 		goto out;
@@ -242,9 +298,10 @@ out:
 			units_format_duration(m->timeout_ns, limit, sizeof limit),
 			who[0] ? who : "none");
 	}
-	for (size_t i = 0; i < m->nr_vcpus; i++)
-		if (status == STATUS_OK && t[i].started && t[i].g.status != GUEST_DONE)
-			status = STATUS_GUEST_FAILED;
+	/* the ticker first: it must not pulse a VM being torn down */
+	ticker_destroy(&ticker);
+	if (status == STATUS_OK)
+		status = run_status(t, m->nr_vcpus);
 	for (size_t i = 0; i < created; i++)
 		guest_destroy(&t[i].g);
 	if (con_ok)

@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "doctor.h"
+#include "probe.h"
 #include "machine.h"
 #include "manifest.h"
 
@@ -206,7 +207,7 @@ static int cmd_doctor(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("doctor: unexpected argument '%s'", argv[optind]);
 	if (mode >= 0)
-		return doctor_mode_runs((enum probe_mode)mode) ? STATUS_OK :
+		return probe_mode_runs((enum probe_mode)mode) ? STATUS_OK :
 		       STATUS_GUEST_FAILED;
 	return doctor_report(stdout, json);
 }

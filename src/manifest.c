@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
+#include "elf_image.h"
 #include "fileio.h"
 #include "units.h"
 #include "yamlcheck.h"
@@ -48,6 +50,7 @@ struct raw_vcpu {
 	enum console_color color;
 	char *load;
 	char *entry;
+	char *stack;
 	enum onoff stdin_;
 };
 
@@ -55,6 +58,7 @@ struct raw_manifest {
 	char *version;
 	char *name;
 	enum cpu_mode mode;
+	enum paging_mode paging;
 	enum onoff irqchip;
 	struct raw_timer *timer;
 	struct raw_console *console;
@@ -76,6 +80,10 @@ static const cyaml_strval_t mode_strings[] = {
 	{ "real", CPU_MODE_REAL },
 	{ "protected", CPU_MODE_PROTECTED },
 	{ "long", CPU_MODE_LONG },
+};
+
+static const cyaml_strval_t paging_strings[] = {
+	{ "off", PAGING_OFF }, { "identity", PAGING_IDENTITY },
 };
 
 static const cyaml_strval_t when_strings[] = {
@@ -128,6 +136,7 @@ static const cyaml_schema_field_t vcpu_fields[] = {
 			 color_strings, N(color_strings)),
 	CYAML_FIELD_STRING_PTR("load", OPT, struct raw_vcpu, load, 1, NUM_MAX),
 	CYAML_FIELD_STRING_PTR("entry", OPT, struct raw_vcpu, entry, 1, NUM_MAX),
+	CYAML_FIELD_STRING_PTR("stack", OPT, struct raw_vcpu, stack, 1, NUM_MAX),
 	CYAML_FIELD_ENUM("stdin", STRICT_ENUM, struct raw_vcpu, stdin_,
 			 onoff_strings, N(onoff_strings)),
 	CYAML_FIELD_END
@@ -143,6 +152,8 @@ static const cyaml_schema_field_t manifest_fields[] = {
 	CYAML_FIELD_STRING_PTR("name", OPT, struct raw_manifest, name, 1, 64),
 	CYAML_FIELD_ENUM("mode", STRICT_ENUM, struct raw_manifest, mode,
 			 mode_strings, N(mode_strings)),
+	CYAML_FIELD_ENUM("paging", STRICT_ENUM, struct raw_manifest, paging,
+			 paging_strings, N(paging_strings)),
 	CYAML_FIELD_ENUM("irqchip", STRICT_ENUM, struct raw_manifest, irqchip,
 			 onoff_strings, N(onoff_strings)),
 	CYAML_FIELD_MAPPING_PTR("timer", OPT, struct raw_manifest, timer,
@@ -244,6 +255,7 @@ static const struct scalar_check manifest_checks[] = {
 	{ "limits.timeout", check_duration, "0 or a duration such as 10s" },
 	{ "vcpus[].memory", check_size, "a size such as 256K or 4M" },
 	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
+	{ "vcpus[].stack", check_number, "an address such as 0x90000" },
 	{ "vcpus[].entry", check_entry, "an address such as 0x7c00, or SEG:OFF such as 0x07c0:0" },
 	{ NULL, NULL, NULL },
 };
@@ -276,6 +288,10 @@ static void fail(struct builder *b, const char *path, const char *fmt, ...)
 	b->errors++;
 }
 
+/* Timer periods: faster floods the host, slower is not a timer. */
+#define TIMER_MIN_NS 100000ull
+#define TIMER_MAX_NS 60000000000ull
+
 /* Colours given to vCPUs without one, in this order. */
 static const enum console_color default_colors[] = {
 	COLOR_MAGENTA, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE, COLOR_CYAN,
@@ -284,11 +300,18 @@ static const enum console_color default_colors[] = {
 	COLOR_BRIGHT_RED,
 };
 
-/* Real mode reaches 1 MiB (plus the HMA, which we do not back). */
-#define REAL_MEM_MIN (4ull << 10)
-#define REAL_MEM_MAX (1ull << 20)
+/* Memory each mode can have: real mode reaches 1 MiB (we do not back the
+ * HMA); protected mode stops below the TSS KVM keeps under 4 GiB (vm.c);
+ * long mode's page tables (cpu.c) are sized for the amount. */
+static const struct {
+	uint64_t min, max, dflt;
+	const char *range;
+} mem_limits[] = {
+	[CPU_MODE_REAL] = { 4ull << 10, 1ull << 20, 256ull << 10, "4K to 1M" },
+	[CPU_MODE_PROTECTED] = { 64ull << 10, 3ull << 30, 16ull << 20, "64K to 3G" },
+	[CPU_MODE_LONG] = { 64ull << 10, 64ull << 30, 16ull << 20, "64K to 64G" },
+};
 #define PAGE_SIZE 4096ull
-#define DEFAULT_MEMORY (256ull << 10)
 
 static char *resolve_path(const char *manifest, const char *path)
 {
@@ -322,27 +345,63 @@ static char *default_name(const char *file)
 	return out;
 }
 
+/* Checks an ELF image against the mode and the memory below LIMIT. */
+static void check_elf(struct builder *b, const char *path,
+		      const struct manifest *m, struct vcpu_config *v,
+		      uint64_t limit)
+{
+	struct elf_image *img = malloc(sizeof *img);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	const char *why;
+
+	if (img == NULL || v->image_size > ELF_MAX_FILE ||
+	    (data = malloc(v->image_size ? v->image_size : 1)) == NULL) {
+		fail(b, path, "'%s' is too large for an ELF image (at most %u bytes)",
+		     v->image, ELF_MAX_FILE);
+		goto out;
+	}
+	why = file_read(v->image, data, v->image_size, &len);
+	if (why != NULL)
+		fail(b, path, "cannot use '%s': %s", v->image, why);
+	else if (m->mode == CPU_MODE_REAL)
+		fail(b, path, "'%s' is an ELF image, which needs mode protected or long",
+		     v->image);
+	else if (elf_parse(data, len, m->mode, limit, img) < 0)
+		fail(b, path, "'%s': %s", v->image, img->why);
+	else
+		v->entry_ip = img->entry;
+out:
+	free(data);
+	free(img);
+}
+
 static void build_vcpu(struct builder *b, const struct manifest *m,
 		       const struct raw_vcpu *r, struct vcpu_config *v)
 {
 	char path[64], size1[24], size2[24];
 	const char *why = NULL;
-	uint64_t seg = 0, off;
-	bool segoff = false, have_image, memory_ok = true;
+	uint64_t seg = 0, off, top = 0;
+	bool segoff = false, have_image, memory_ok = true, real = m->mode == CPU_MODE_REAL;
+	uint8_t magic[4];
+	size_t n;
 
 #define AT(field) (snprintf(path, sizeof path, "vcpus[%u]%s", v->index, field), path)
-	v->memory = DEFAULT_MEMORY;
+	v->memory = mem_limits[m->mode].dflt;
 	if (r->memory != NULL)
 		units_parse_size(r->memory, &v->memory, &why);
-	if (m->mode == CPU_MODE_REAL &&
-	    (v->memory < REAL_MEM_MIN || v->memory > REAL_MEM_MAX)) {
-		fail(b, AT(".memory"), "%s is out of range for real mode (expected 4K to 1M)",
-		     units_format_size(v->memory, size1, sizeof size1));
+	if (v->memory < mem_limits[m->mode].min || v->memory > mem_limits[m->mode].max) {
+		fail(b, AT(".memory"), "%s is out of range for %s mode (expected %s)",
+		     units_format_size(v->memory, size1, sizeof size1),
+		     manifest_mode_name(m->mode), mem_limits[m->mode].range);
 		memory_ok = false;
 	} else if (v->memory % PAGE_SIZE != 0) {
 		fail(b, AT(".memory"), "%s is not a multiple of 4K (the page size)",
 		     units_format_size(v->memory, size1, sizeof size1));
 		memory_ok = false;
+	} else {
+		/* the guest's own memory ends where minikvm's boot area starts */
+		top = real ? v->memory : cpu_boot_area(m->mode, m->paging, v->memory);
 	}
 
 	v->image = resolve_path(m->file, r->image);
@@ -356,40 +415,68 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 		fail(b, AT(".image"), "cannot use '%s': %s", v->image, why);
 	else if (v->image_size == 0)
 		fail(b, AT(".image"), "'%s' is empty (expected a guest image)", v->image);
+	else if ((why = file_read_prefix(v->image, magic, sizeof magic, &n)) != NULL)
+		fail(b, AT(".image"), "cannot read '%s': %s", v->image, why);
+	else
+		v->is_elf = elf_is_elf(magic, n);
 
-	if (r->load != NULL)
-		units_parse_u64(r->load, &v->load, &why);
-	/* with a bad memory size, where things fit cannot be judged */
-	if (!memory_ok) {
-		/* nothing to compare against */
-	} else if (v->load >= v->memory) {
-		fail(b, AT(".load"), "0x%llx is outside the guest's %s of memory",
-		     (unsigned long long)v->load,
-		     units_format_size(v->memory, size1, sizeof size1));
-	} else if (have_image && v->image_size > v->memory - v->load) {
-		fail(b, AT(".image"), "'%s' is %llu bytes; only %llu fit between load 0x%llx and the end of memory (%s)",
-		     v->image, (unsigned long long)v->image_size,
-		     (unsigned long long)(v->memory - v->load),
-		     (unsigned long long)v->load,
-		     units_format_size(v->memory, size2, sizeof size2));
+	if (v->is_elf) {
+		if (r->load != NULL)
+			fail(b, AT(".load"), "does not apply to an ELF image (its program headers say where it goes)");
+		if (r->entry != NULL)
+			fail(b, AT(".entry"), "does not apply to an ELF image (its header gives the entry point)");
+		if (memory_ok)
+			check_elf(b, AT(".image"), m, v, top);
+	} else {
+		if (r->load != NULL)
+			units_parse_u64(r->load, &v->load, &why);
+		if (!memory_ok) {
+			/* nothing to compare against */
+		} else if (v->load >= top) {
+			fail(b, AT(".load"), "0x%llx is outside the guest's %s of memory%s",
+			     (unsigned long long)v->load,
+			     units_format_size(v->memory, size1, sizeof size1),
+			     top < v->memory ? " below minikvm's boot area" : "");
+		} else if (have_image && v->image_size > top - v->load) {
+			fail(b, AT(".image"), "'%s' is %llu bytes; only %llu fit between load 0x%llx and the end of %s (%s)",
+			     v->image, (unsigned long long)v->image_size,
+			     (unsigned long long)(top - v->load),
+			     (unsigned long long)v->load,
+			     top < v->memory ? "memory below minikvm's boot area" : "memory",
+			     units_format_size(v->memory, size2, sizeof size2));
+		}
+		/* Real mode: CS:IP; a linear entry above 0xFFFF becomes SEG:OFF. */
+		off = v->load;
+		if (r->entry != NULL)
+			parse_entry(r->entry, &seg, &off, &segoff, &why);
+		if (segoff && !real)
+			fail(b, AT(".entry"), "SEG:OFF is for real mode (expected a guest-physical address)");
+		if (real && !segoff && off > 0xffff) {
+			seg = (off >> 4) & 0xf000;
+			off -= seg << 4;
+		}
+		v->entry_cs = (uint16_t)seg;
+		v->entry_ip = off;
+		/* the default entry is the load address, already checked */
+		if (memory_ok && r->entry != NULL && (seg << 4) + off >= top)
+			fail(b, AT(".entry"), "entry point 0x%llx is outside the guest's %s of memory",
+			     (unsigned long long)((seg << 4) + off),
+			     units_format_size(v->memory, size1, sizeof size1));
 	}
 
-	/* Real mode: CS:IP.  A linear entry above 0xFFFF becomes SEG:OFF. */
-	off = v->load;
-	if (r->entry != NULL)
-		parse_entry(r->entry, &seg, &off, &segoff, &why);
-	if (!segoff && off > 0xffff) {
-		seg = (off >> 4) & 0xf000;
-		off -= seg << 4;
+	/* The stack: real mode SP 0 wraps to the top of the first 64 KiB. */
+	v->stack = real ? (v->memory >= 0x10000 ? 0 : v->memory) : top;
+	if (r->stack != NULL) {
+		uint64_t max = real ? (v->memory < 0x10000 ? v->memory : 0x10000) : top;
+
+		units_parse_u64(r->stack, &v->stack, &why);
+		if (memory_ok && (v->stack > max || (!real && v->stack == 0)))
+			fail(b, AT(".stack"), "0x%llx is outside the guest's memory (expected %s to 0x%llx)",
+			     (unsigned long long)v->stack, real ? "0" : "1",
+			     (unsigned long long)max);
+		if (real && v->stack == 0x10000)
+			v->stack = 0;
 	}
-	v->entry_cs = (uint16_t)seg;
-	v->entry_ip = off;
-	/* the default entry is the load address, already checked */
-	if (memory_ok && r->entry != NULL && (seg << 4) + off >= v->memory)
-		fail(b, AT(".entry"),
-		     "entry point 0x%llx is outside the guest's %s of memory",
-		     (unsigned long long)((seg << 4) + off),
-		     units_format_size(v->memory, size1, sizeof size1));
 	v->color = r->color != COLOR_UNSET ? r->color :
 		   default_colors[v->index % N(default_colors)];
 #undef AT
@@ -415,16 +502,19 @@ static struct manifest *manifest_build(struct builder *b, const char *file,
 
 	m->name = r->name ? strdup(r->name) : default_name(file);
 	m->mode = r->mode ? r->mode : CPU_MODE_REAL;
-	if (m->mode != CPU_MODE_REAL)
-		fail(b, "mode", "'%s' mode is not supported yet (expected real)",
-		     manifest_mode_name(m->mode));
+	m->paging = m->mode == CPU_MODE_LONG || r->paging == PAGING_IDENTITY;
+	if (m->mode == CPU_MODE_REAL && r->paging == PAGING_IDENTITY)
+		fail(b, "paging", "identity paging needs mode: protected (expected off)");
+	if (m->mode == CPU_MODE_LONG && r->paging == PAGING_OFF)
+		fail(b, "paging", "long mode always pages (expected identity, or leave it out)");
 	m->irqchip = r->irqchip == ONOFF_TRUE;
-	if (m->irqchip)
-		fail(b, "irqchip", "the in-kernel irqchip is not supported yet; interrupts come with protected mode (expected false)");
 	if (r->timer && r->timer->period)
 		units_parse_duration(r->timer->period, &m->timer_period_ns, &why);
-	if (m->timer_period_ns != 0)
-		fail(b, "timer.period", "a timer is not supported yet; interrupts come with protected mode (expected 0)");
+	if (m->timer_period_ns != 0 && !m->irqchip)
+		fail(b, "timer.period", "a timer raises IRQ 0, which needs irqchip: true");
+	else if (m->timer_period_ns != 0 && (m->timer_period_ns < TIMER_MIN_NS ||
+					     m->timer_period_ns > TIMER_MAX_NS))
+		fail(b, "timer.period", "is out of range (expected 0, or 100us to 60s)");
 	m->color = r->console && r->console->color ? r->console->color : WHEN_AUTO;
 	m->prefix = r->console && r->console->prefix ? r->console->prefix : WHEN_AUTO;
 	m->timeout_ns = 10000000000ull;	/* 10s */
@@ -547,6 +637,7 @@ int manifest_print(const struct manifest *m, FILE *out)
 	cyaml_config_t cfg = cyaml_config(&log);
 	struct raw_vcpu *vcpus = calloc(m->nr_vcpus, sizeof *vcpus);
 	char (*text)[4][NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
+	bool real = m->mode == CPU_MODE_REAL;
 	char **images = calloc(m->nr_vcpus, sizeof *images);
 	char period[NUM_MAX], timeout[NUM_MAX];
 	struct raw_timer timer = { period };
@@ -554,6 +645,7 @@ int manifest_print(const struct manifest *m, FILE *out)
 	struct raw_limits limits = { timeout };
 	struct raw_manifest raw = {
 		.version = "1", .name = m->name, .mode = m->mode,
+		.paging = m->paging ? PAGING_IDENTITY : PAGING_OFF,
 		.irqchip = m->irqchip ? ONOFF_TRUE : ONOFF_FALSE,
 		.timer = &timer, .console = &console, .limits = &limits,
 		.vcpus = vcpus, .vcpus_count = (unsigned)m->nr_vcpus,
@@ -571,14 +663,22 @@ int manifest_print(const struct manifest *m, FILE *out)
 
 		units_format_size(v->memory, text[i][0], NUM_MAX);
 		snprintf(text[i][1], NUM_MAX, "0x%llx", (unsigned long long)v->load);
-		snprintf(text[i][2], NUM_MAX, "0x%04x:0x%04llx", v->entry_cs,
-			 (unsigned long long)v->entry_ip);
+		if (real)
+			snprintf(text[i][2], NUM_MAX, "0x%04x:0x%04llx", v->entry_cs,
+				 (unsigned long long)v->entry_ip);
+		else
+			snprintf(text[i][2], NUM_MAX, "0x%llx",
+				 (unsigned long long)v->entry_ip);
+		snprintf(text[i][3], NUM_MAX, "0x%llx", (unsigned long long)v->stack);
 		/* absolute, so the output is valid wherever it is saved */
 		images[i] = realpath(v->image, NULL);
 		vcpus[i] = (struct raw_vcpu){
 			.image = images[i] ? images[i] : v->image, .memory = text[i][0],
-			.color = v->color, .load = text[i][1],
-			.entry = text[i][2],
+			.color = v->color,
+			/* an ELF image says where it goes and starts itself */
+			.load = v->is_elf ? NULL : text[i][1],
+			.entry = v->is_elf ? NULL : text[i][2],
+			.stack = text[i][3],
 			.stdin_ = v->stdin ? ONOFF_TRUE : ONOFF_FALSE,
 		};
 	}

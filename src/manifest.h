@@ -40,6 +40,13 @@ enum when {
 	WHEN_NEVER,
 };
 
+/* paging: off | identity. */
+enum paging_mode {
+	PAGING_UNSET = 0,
+	PAGING_OFF,
+	PAGING_IDENTITY,
+};
+
 /* On/off switches; three-valued so that "absent" is visible. */
 enum onoff {
 	ONOFF_UNSET = 0,
@@ -65,9 +72,11 @@ struct vcpu_config {
 	uint64_t image_size;	/* bytes, as seen when the manifest was checked */
 	uint64_t memory;	/* bytes of guest RAM at GPA 0 */
 	uint64_t load;		/* GPA where the image is copied */
-	uint16_t entry_cs;	/* real mode: CS selector at reset */
-	uint64_t entry_ip;	/* real mode: IP; the linear entry GPA is
-				 * entry_cs * 16 + entry_ip */
+	bool is_elf;		/* an ELF image: segments and entry from it */
+	uint16_t entry_cs;	/* real mode: CS selector at reset; else 0 */
+	uint64_t entry_ip;	/* real mode: IP (the entry GPA is entry_cs * 16
+				 * + entry_ip); other modes: the entry GPA */
+	uint64_t stack;		/* initial SP/ESP/RSP */
 	enum console_color color;
 	bool stdin;		/* this vCPU reads standard input */
 };
@@ -77,6 +86,8 @@ struct manifest {
 	char *file;		/* the path it was loaded from */
 	char *name;
 	enum cpu_mode mode;
+	bool paging;		/* protected mode: identity paging by minikvm;
+				 * always true in long mode */
 	bool irqchip;
 	uint64_t timer_period_ns;	/* 0: no timer */
 	enum when color, prefix;	/* never WHEN_UNSET after loading */

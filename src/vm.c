@@ -15,7 +15,7 @@
 #define KVM_TSS_GPA 0xfffbd000ul
 
 int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
-	      struct err *e)
+	      bool irqchip, struct err *e)
 {
 	struct kvm_userspace_memory_region region;
 
@@ -42,6 +42,8 @@ int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		return err_set(e, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
 
+	if (irqchip && ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return err_set(e, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
 	vm->vcpu_fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
 		return err_set(e, "KVM_CREATE_VCPU: %s", strerror(errno));
@@ -52,6 +54,16 @@ int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	if (kvm->sync_regs)
 		vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 	return 0;
+}
+
+int vm_irq_pulse(const struct vm *vm, unsigned irq)
+{
+	struct kvm_irq_level line = { .irq = irq, .level = 1 };
+
+	if (ioctl(vm->fd, KVM_IRQ_LINE, &line) < 0)
+		return -1;
+	line.level = 0;
+	return ioctl(vm->fd, KVM_IRQ_LINE, &line);
 }
 
 void vm_destroy(struct vm *vm)

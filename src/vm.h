@@ -9,6 +9,7 @@
 #define MINIKVM_VM_H
 
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -27,11 +28,20 @@ struct vm {
  * vm_create - a VM with MEM_SIZE bytes of zeroed RAM at GPA 0 (one memory
  * slot) and one vCPU in its reset state; kvm_run->kvm_valid_regs asks for
  * the general registers on every exit where KVM_CAP_SYNC_REGS exists.
+ * With IRQCHIP, the in-kernel PIC, IOAPIC and local APIC are created first
+ * (KVM_CREATE_IRQCHIP must come before KVM_CREATE_VCPU).
  * Returns 0, or -1 with E naming the failing step and its errno.
  * vm_destroy() must be called either way.
  */
 int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
-	      struct err *e);
+	      bool irqchip, struct err *e);
+
+/*
+ * vm_irq_pulse - raises and lowers IRQ line IRQ of the in-kernel irqchip
+ * (KVM_IRQ_LINE, level 1 then 0): an edge that the guest's PIC latches.
+ * Safe from any thread.  Returns 0, or -1 with errno set.
+ */
+int vm_irq_pulse(const struct vm *vm, unsigned irq);
 
 /* vm_destroy - unmaps and closes everything; safe on a partial VM. */
 void vm_destroy(struct vm *vm);
