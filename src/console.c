@@ -129,6 +129,14 @@ void console_set_input_irq(struct console *con, void (*fn)(void *ctx),
 	con->irq_ctx = ctx;
 }
 
+void console_input_irq_again(struct console *con)
+{
+	pthread_mutex_lock(&con->in_lock);
+	if (con->irq_fn != NULL && con->irq_pending)
+		con->irq_fn(con->irq_ctx);
+	pthread_mutex_unlock(&con->in_lock);
+}
+
 /* Raises the input interrupt if a byte (or the end) awaits and none is out. */
 static void input_irq_locked(struct console *con)
 {
@@ -235,6 +243,7 @@ int console_getc(struct console *con, const atomic_bool *stop)
 			pthread_cond_broadcast(&con->in_cond); /* room again */
 	} else {
 		c = con->in_eof ? CONSOLE_EOF : CONSOLE_STOPPED;
+		con->eof_seen = con->in_eof;
 	}
 	if (c != CONSOLE_STOPPED) {
 		con->irq_pending = false;
@@ -249,7 +258,7 @@ bool console_peek(struct console *con)
 	bool ready;
 
 	pthread_mutex_lock(&con->in_lock);
-	ready = con->in_count > 0;
+	ready = con->in_count > 0 || (con->in_eof && !con->eof_seen);
 	pthread_mutex_unlock(&con->in_lock);
 	return ready;
 }

@@ -57,6 +57,7 @@ struct console {
 	void *irq_ctx;
 	bool irq_pending;	/* raised, byte not yet taken */
 	bool eot_raised;	/* the end of input has had its interrupt */
+	bool eof_seen;		/* console_getc has returned CONSOLE_EOF */
 	pthread_t in_thread;
 };
 
@@ -107,7 +108,18 @@ int console_getc(struct console *con, const atomic_bool *stop);
 void console_set_input_irq(struct console *con, void (*fn)(void *ctx),
 			   void *ctx);
 
-/* console_peek - true if an input byte is waiting (UART LSR.DR). */
+/*
+ * console_input_irq_again - raises the input interrupt once more if one was
+ * raised and its byte is still not taken: an edge raised before the guest
+ * had programmed its PIC is lost, so the timer repeats it (machine.c).
+ */
+void console_input_irq_again(struct console *con);
+
+/*
+ * console_peek - true if an input byte is waiting, or the end of input has
+ * not been reported by console_getc yet (UART LSR.DR: a polling driver
+ * then reads 0x04 once).
+ */
 bool console_peek(struct console *con);
 
 /* console_wake - wakes every console_getc so it can see its stop flag. */

@@ -149,13 +149,13 @@ static void print_text(FILE *out, json_object *root)
 		double ns = json_object_get_double(json_object_object_get(m, "ns_per_instruction"));
 
 		if (!jbool(m, "runs"))
-			fprintf(out, "  %-17s refused: %s\n", mname, jstr(m, "problem"));
+			fprintf(out, "  %-21s refused: %s\n", mname, jstr(m, "problem"));
 		else if (ns > 0)
-			fprintf(out, "  %-17s runs, %s: %.*f ns per guest instruction\n", mname,
+			fprintf(out, "  %-21s runs, %s: %.*f ns per guest instruction\n", mname,
 				jbool(m, "native") ? "native" : "emulated",
 				ns < 10 ? 2 : 0, ns);
 		else
-			fprintf(out, "  %-17s runs (too slow to time)\n", mname);
+			fprintf(out, "  %-21s runs (too slow to time)\n", mname);
 	}
 }
 

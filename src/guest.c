@@ -209,6 +209,8 @@ static enum io_result guest_pio(struct guest *g)
 }
 
 #define CR0_PG (1ull << 31)
+#define CR4_PSE (1ull << 4)
+#define CR4_PAE (1ull << 5)
 
 /*
  * Some KVMs refuse 32-bit paging: kvm_pvm shuts a protected-mode guest down
@@ -220,12 +222,26 @@ static const char *guest_explain_fault(struct guest *g)
 {
 	struct kvm_sregs s;
 
-	if (g->mode != CPU_MODE_PROTECTED || probe_mode_runs(PROBE_PROTECTED_PAGING))
+	struct kvm_regs r;
+
+	if (g->mode != CPU_MODE_PROTECTED ||
+	    ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) < 0 ||
+	    ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) < 0)
 		return NULL;
-	if (g->paging || (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
-			  (s.cr0 & CR0_PG)))
-		return "this host's KVM refuses 32-bit paging, which this guest uses; it needs VT-x/AMD-V (see 'minikvm doctor')";
-	return "this host's KVM refuses 32-bit paging: if the guest turned paging on, that is why; it needs VT-x/AMD-V (see 'minikvm doctor')";
+	/* kvm_pvm's emulator cannot do int/iret in protected-mode ring 0 */
+	if (g->vm.run->exit_reason == KVM_EXIT_INTERNAL_ERROR && !(s.cr0 & CR0_PG) &&
+	    s.cs.base + r.rip < g->vm.mem_size &&
+	    (g->vm.mem[s.cs.base + r.rip] == 0xcf ||	/* iret */
+	     g->vm.mem[s.cs.base + r.rip] == 0xcd) &&	/* int n */
+	    !probe_mode_runs(PROBE_PROTECTED_INTERRUPTS))
+		return "this host's KVM cannot emulate interrupts (int/iret) in protected-mode ring 0; the guest needs VT-x/AMD-V (see 'minikvm doctor')";
+	/* kvm_pvm clears CR0.PG on the way out, but CR3 and CR4 remain */
+	if (!g->paging && !(s.cr0 & CR0_PG) && s.cr3 == 0 &&
+	    !(s.cr4 & (CR4_PSE | CR4_PAE)))
+		return NULL;
+	if (probe_mode_runs(PROBE_PROTECTED_PAGING))
+		return NULL;
+	return "this host's KVM refuses 32-bit paging, which this guest turns on; it needs VT-x/AMD-V (see 'minikvm doctor')";
 }
 
 /* A guest failure the VMM cannot handle: diagnose, with registers. */

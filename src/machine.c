@@ -57,6 +57,8 @@ static void timer_fire(void *ctx)
 	struct vcpu_thread *t = ctx;
 
 	vm_irq_pulse(&t->g.vm, 0);
+	if (t->g.has_stdin)
+		console_input_irq_again(t->g.con);
 }
 
 /* An input byte for the stdin guest: an edge on IRQ 1. */

@@ -34,7 +34,8 @@ static const char usage_text[] =
 	"  check   check each MANIFEST and print its errors; nothing on success\n"
 	"          (-v: print the effective manifest, defaults applied)\n"
 	"  doctor  report what this host's KVM can do (--mode MODE: exit 0 if a\n"
-	"          guest in MODE runs here: real, protected, protected+paging, long)\n"
+	"          guest in MODE runs here: real, protected, protected+paging,\n"
+	"          protected+interrupts, long)\n"
 	"\n"
 	"Exit status: 0 ok, 1 guest failure or no KVM, 2 usage or manifest error,\n"
 	"124 limits.timeout passed, 130 interrupted.  See minikvm(1).\n";
@@ -194,7 +195,7 @@ static int cmd_doctor(int argc, char **argv)
 		case OPT_MODE:
 			mode = probe_mode_parse(optarg);
 			if (mode < 0)
-				return usage_error("doctor: --mode=%s: expected real, protected, protected+paging or long",
+				return usage_error("doctor: --mode=%s: expected real, protected, protected+paging, protected+interrupts or long",
 						   optarg);
 			break;
 		case 'h':

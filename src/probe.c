@@ -22,7 +22,7 @@
 #define NATIVE_NS 5.0		/* below this per instruction: not emulated */
 
 static const char *const mode_names[PROBE_MODES] = {
-	"real", "protected", "protected+paging", "long",
+	"real", "protected", "protected+paging", "protected+interrupts", "long",
 };
 
 const char *probe_mode_name(enum probe_mode m)
@@ -56,6 +56,41 @@ static const uint8_t probe64[] = {	/* dec %ecx is ff c9: 0x49 is REX */
 	0xb0, HC_EXIT, 0x66, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
 };
 
+/*
+ * protected+interrupts: lidt IDT_DESC; the loop; int $0x30 (whose gate
+ * leads to an iret); then EXIT -- an interrupt taken and returned from.
+ */
+#define IDT_DESC 0x1f00
+#define IDT 0x2000
+#define ISR 0x1100
+static const uint8_t probe32_int[] = {
+	0x0f, 0x01, 0x1d, IDT_DESC & 0xff, IDT_DESC >> 8, 0, 0,
+	0xb9, 0, 0, 0, 0, 0x49, 0x75, 0xfd, 0xcd, 0x30,
+	0xb0, HC_EXIT, 0x66, 0xba, HC_PORT & 0xff, HC_PORT >> 8, 0xee, 0xf4,
+};
+
+static const struct {
+	const uint8_t *code;
+	size_t len;
+	size_t n_at;		/* where the loop count goes */
+} probes[PROBE_MODES] = {
+	[PROBE_REAL] = { probe16, sizeof probe16, 2 },
+	[PROBE_PROTECTED] = { probe32, sizeof probe32, 1 },
+	[PROBE_PROTECTED_PAGING] = { probe32, sizeof probe32, 1 },
+	[PROBE_PROTECTED_INTERRUPTS] = { probe32_int, sizeof probe32_int, 8 },
+	[PROBE_LONG] = { probe64, sizeof probe64, 1 },
+};
+
+/* The IDT for protected+interrupts: vector 0x30 -> ISR: iret. */
+static void probe_write_idt(uint8_t *mem)
+{
+	uint8_t gate[8] = { ISR & 0xff, ISR >> 8, 0x08, 0, 0, 0x8e, 0, 0 };
+	uint8_t desc[6] = { 0xff, 0x07, IDT & 0xff, IDT >> 8, 0, 0 };
+
+	memcpy(mem + IDT + 0x30 * 8, gate, sizeof gate);
+	memcpy(mem + IDT_DESC, desc, sizeof desc);
+	mem[ISR] = 0xcf;	/* iret */
+}
 
 static void alarm_handler(int sig)
 {
@@ -104,18 +139,15 @@ static double probe_loop(struct vm *vm, size_t off, uint32_t n,
 		snprintf(p->why, sizeof p->why, "%s at the first instruction",
 			 kvm_exit_reason_name(vm->run->exit_reason));
 	else
-		snprintf(p->why, sizeof p->why, "%s",
-			 kvm_exit_reason_name(vm->run->exit_reason));
+		snprintf(p->why, sizeof p->why, "%s at RIP 0x%llx",
+			 kvm_exit_reason_name(vm->run->exit_reason),
+			 (unsigned long long)regs.rip);
 	return -1;
 }
 
 void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 {
-	const uint8_t *code = mode == PROBE_REAL ? probe16 :
-			      mode == PROBE_LONG ? probe64 : probe32;
-	size_t len = mode == PROBE_REAL ? sizeof probe16 :
-		     mode == PROBE_LONG ? sizeof probe64 : sizeof probe32;
-	size_t off = mode == PROBE_REAL ? 2 : 1;
+	size_t off = probes[mode].n_at;
 	struct sigaction sa = { .sa_handler = alarm_handler };
 	struct sigevent sev = {
 		.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM,
@@ -135,7 +167,9 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 		vm_destroy(&vm);
 		return;
 	}
-	memcpy(vm.mem + PROBE_GPA, code, len);
+	memcpy(vm.mem + PROBE_GPA, probes[mode].code, probes[mode].len);
+	if (mode == PROBE_PROTECTED_INTERRUPTS)
+		probe_write_idt(vm.mem);
 	boot = (struct cpu_boot){
 		.mem = vm.mem, .mem_size = vm.mem_size, .entry = PROBE_GPA,
 		.paging = mode == PROBE_PROTECTED_PAGING,
@@ -146,6 +180,7 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 		break;
 	case PROBE_PROTECTED:
 	case PROBE_PROTECTED_PAGING:
+	case PROBE_PROTECTED_INTERRUPTS:
 		rc = cpu_setup_protected_mode(vm.vcpu_fd, &boot, &e);
 		break;
 	default:

@@ -20,6 +20,7 @@ enum probe_mode {
 	PROBE_REAL,
 	PROBE_PROTECTED,
 	PROBE_PROTECTED_PAGING,	/* 32-bit paging with 4 MiB pages */
+	PROBE_PROTECTED_INTERRUPTS,	/* an interrupt taken and returned from (iret) */
 	PROBE_LONG,
 	PROBE_MODES
 };
@@ -33,7 +34,8 @@ struct probe {
 	char why[sizeof(struct err)];	/* why not, when !runs */
 };
 
-/* probe_mode_name - "real", "protected", "protected+paging", "long". */
+/* probe_mode_name - "real", "protected", "protected+paging",
+ * "protected+interrupts", "long". */
 const char *probe_mode_name(enum probe_mode m);
 
 /* probe_mode_parse - the mode named S; returns -1 if there is none. */

@@ -2,6 +2,7 @@
 #include "uart.h"
 
 #include "guest.h"
+#include "minikvm.h"
 
 /* Register offsets, PC16550D table 2. */
 enum {
@@ -37,8 +38,9 @@ static uint8_t uart_read(struct uart *u, unsigned reg)
 			return u->dll;
 		if (!g->has_stdin || !console_peek(g->con))
 			return 0;
-		c = console_getc(g->con, &g->stop);	/* a byte is waiting */
-		return c >= 0 ? (uint8_t)c : 0;
+		/* a byte is waiting, or the end of input: then EOT, once */
+		c = console_getc(g->con, &g->stop);
+		return c >= 0 ? (uint8_t)c : HC_EOT;
 	case REG_IER_DLM:
 		return dlab ? u->dlm : u->ier;
 	case REG_IIR_FCR:

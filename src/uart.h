@@ -1,7 +1,8 @@
 /*
  * uart.h - COM1, a 16550A UART at ports 0x3F8-0x3FF, enough for a polling
  * driver: THR writes go to the console, LSR always reports the transmitter
- * empty and data-ready when input is waiting, RBR returns the input byte,
+ * empty and data-ready when input is waiting, RBR returns the input byte
+ * (and 0x04, EOT, once at the end of input),
  * and the other registers (IER, IIR/FCR, LCR with DLAB, MCR, MSR, SCR) read
  * back what a driver expects.  No interrupts yet.
  * Register map: National Semiconductor PC16550D datasheet, table 2.

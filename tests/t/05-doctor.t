@@ -42,7 +42,7 @@ else
 		fail "doctor's host-is-a-VM disagrees with /proc/cpuinfo ($vm)"
 	fi
 	agree=1
-	for m in real protected protected+paging long; do
+	for m in real protected protected+paging protected+interrupts long; do
 		r=0
 		"$MINIKVM" doctor --mode "$m" || r=$?
 		if [ "$r" -eq 0 ]; then want=1; else want=0; fi
@@ -56,7 +56,7 @@ else
 	fi
 	"$MINIKVM" doctor >"$TMP/text"
 	if grep -q '^KVM device    /dev/kvm: usable, KVM API version 12$' "$TMP/text" &&
-	   [ "$(grep -c '^  \(real\|protected\|protected+paging\|long\) ' "$TMP/text")" -eq 4 ]; then
+	   [ "$(grep -c '^  \(real\|protected\|protected+paging\|protected+interrupts\|long\) ' "$TMP/text")" -eq 5 ]; then
 		pass "the text report names the device and every guest mode"
 	else
 		fail "the text report"
