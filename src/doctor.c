@@ -1,19 +1,14 @@
-/* doctor.c - probing the host's KVM (see doctor.h). */
+/* doctor.c - the report of what the host's KVM can do (see doctor.h). */
 #define _GNU_SOURCE
 #include "doctor.h"
 
 #include <cpuid.h>
 #include <dirent.h>
-#include <errno.h>
 #include <json-c/json.h>
 #include <linux/kvm.h>
-#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "kvm.h"
 #include "probe.h"
