@@ -15,7 +15,8 @@ CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
 LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml -lyaml -ljson-c) -lpthread
 
 # Debian packages the build and the tests need (see .ci/run).
-DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils
+DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils \
+	clang libclang-rt-14-dev $(LAB_DEBS)
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
@@ -71,13 +72,16 @@ run: deps
 # AddressSanitizer and UndefinedBehaviorSanitizer (any report fails a test:
 # the tests check stderr and exit statuses).
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The second pass runs what runs minikvm on this host; the lab (a static,
+# unsanitised build) and the fuzzers (sanitised themselves) run once.
+SAN_TESTS = $(filter-out tests/t/50-lab.t tests/t/70-fuzz.t,$(wildcard tests/t/*.t))
 check: deps
 	$(MAKE) all
 	tests/run-tests
 	$(MAKE) BUILD=$(BUILD)/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/test_manifest
 	MINIKVM=$(BUILD)/sanitize/minikvm TEST_MANIFEST=$(BUILD)/sanitize/test_manifest \
-		tests/run-tests
+		tests/run-tests $(SAN_TESTS)
 
 install: $(BUILD)/minikvm
 	install -d $(DESTDIR)$(BINDIR)
@@ -107,3 +111,21 @@ $(BUILD)/minikvm-objs: $(OBJS)
 # Unit tests link every object but main.o.
 $(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,$(OBJS))
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
+
+# libFuzzer targets (tests/fuzz/): the manifest loader and the ELF loader.
+# `make fuzz FUZZ_SECONDS=1800` runs each that long; make check runs them
+# for a minute each (tests/t/70-fuzz.t).
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+FUZZ_MANIFEST_SRCS = src/manifest.c src/yamlcheck.c src/units.c src/diag.c \
+	src/fileio.c src/cpu.c src/elf_image.c
+$(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(wildcard src/*.h)
+	mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
+$(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(wildcard src/*.h)
+	mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
+.PHONY: fuzz
+fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_image $(GUESTS)
+	tests/fuzz/run-fuzz $(FUZZ_SECONDS)

@@ -582,40 +582,30 @@ static cyaml_config_t cyaml_config(struct cyaml_log *log)
 	};
 }
 
-int manifest_load(const char *file, struct manifest **out, struct diags *d)
+int manifest_parse(const char *file, const uint8_t *data, size_t len,
+		   struct manifest **out, struct diags *d)
 {
 	struct cyaml_log log = { "" };
 	cyaml_config_t cfg = cyaml_config(&log);
 	struct raw_manifest *raw = NULL;
 	struct ypos pos = { 0 };
 	struct builder b = { .d = d, .pos = &pos };
-	uint8_t *data = malloc(MANIFEST_MAX_BYTES + 1);
-	size_t len = 0;
-	const char *why;
 	cyaml_err_t err;
 
 	*out = NULL;
-	if (data == NULL) {
-		diags_add(d, 0, 0, NULL, "out of memory");
+	if (len > MANIFEST_MAX_BYTES) {
+		diags_add(d, 0, 0, NULL, "the manifest is larger than %u bytes",
+			  MANIFEST_MAX_BYTES);
 		return -1;
 	}
-	why = file_read(file, data, MANIFEST_MAX_BYTES, &len);
-	if (why != NULL) {
-		if (strcmp(why, "is too large") == 0)
-			diags_add(d, 0, 0, NULL, "the manifest is larger than %u bytes",
-				  MANIFEST_MAX_BYTES);
-		else
-			diags_add(d, 0, 0, NULL, "cannot read the manifest: %s", why);
-		goto fail;
-	}
 	if (yamlcheck_run(data, len, &manifest_schema, manifest_checks, &pos, d) > 0)
-		goto fail;
+		goto out;
 	err = cyaml_load_data(data, len, &cfg, &manifest_schema,
 			      (cyaml_data_t **)&raw, NULL);
 	if (err != CYAML_OK) {
 		diags_add(d, 0, 0, NULL, "%s", log.text[0] ? log.text :
 			  cyaml_strerror(err));
-		goto fail;
+		goto out;
 	}
 	*out = manifest_build(&b, file, raw);
 	cyaml_free(&cfg, &manifest_schema, raw, 0);
@@ -623,10 +613,33 @@ int manifest_load(const char *file, struct manifest **out, struct diags *d)
 		manifest_free(*out);
 		*out = NULL;
 	}
-fail:
+out:
 	ypos_free(&pos);
-	free(data);
 	return *out != NULL ? 0 : -1;
+}
+
+int manifest_load(const char *file, struct manifest **out, struct diags *d)
+{
+	uint8_t *data = malloc(MANIFEST_MAX_BYTES + 1);
+	size_t len = 0;
+	const char *why;
+	int rc = -1;
+
+	*out = NULL;
+	if (data == NULL) {
+		diags_add(d, 0, 0, NULL, "out of memory");
+		return -1;
+	}
+	why = file_read(file, data, MANIFEST_MAX_BYTES, &len);
+	if (why == NULL)
+		rc = manifest_parse(file, data, len, out, d);
+	else if (strcmp(why, "is too large") == 0)
+		diags_add(d, 0, 0, NULL, "the manifest is larger than %u bytes",
+			  MANIFEST_MAX_BYTES);
+	else
+		diags_add(d, 0, 0, NULL, "cannot read the manifest: %s", why);
+	free(data);
+	return rc;
 }
 
 /* ---- saving the effective manifest -------------------------------------- */

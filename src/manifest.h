@@ -106,6 +106,14 @@ struct manifest {
 int manifest_load(const char *file, struct manifest **out, struct diags *d);
 
 /*
+ * manifest_parse - the same for a manifest already in memory: LEN bytes at
+ * DATA, as if read from FILE (which names it in errors and anchors its
+ * relative image paths).  For manifest_load, and the fuzzer.
+ */
+int manifest_parse(const char *file, const uint8_t *data, size_t len,
+		   struct manifest **out, struct diags *d);
+
+/*
  * manifest_print - writes M as YAML to OUT, defaults applied and paths
  * resolved: a valid manifest itself (it is saved with libcyaml against the
  * same schema).  Returns 0, or -1 with a message on stderr.

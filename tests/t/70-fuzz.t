@@ -1,0 +1,20 @@
+#!/bin/sh
+# The libFuzzer targets (tests/fuzz/) run for FUZZ_SECONDS each (default
+# 60) from the project's own manifests and images, and find nothing.
+. tests/lib.sh
+plan 2
+secs=${FUZZ_SECONDS:-60}
+if ! make -s build/fuzz/fuzz_manifest build/fuzz/fuzz_image >"$TMP/build" 2>&1; then
+	fail "build the fuzzers (clang with libFuzzer)"
+	fail "fuzzers"
+	sed 's/^/# /' "$TMP/build" | tail -20
+	exit 0
+fi
+for t in manifest image; do
+	if tests/fuzz/run-fuzz "$secs" "$t" >"$TMP/out" 2>&1; then
+		pass "fuzz_$t: ${secs}s, nothing found ($(grep -o '[0-9]* runs' "$TMP/out"))"
+	else
+		fail "fuzz_$t found a problem"
+		sed 's/^/# /' "$TMP/out"
+	fi
+done
