@@ -16,14 +16,14 @@ LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml 
 
 # Debian packages the build and the tests need (see .ci/run).
 DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils \
-	clang libclang-rt-14-dev $(LAB_DEBS)
+	clang libclang-rt-14-dev time $(LAB_DEBS)
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 # Guests: NAME.S is a 16-bit flat binary; NAME32.S and NAME64.S are ELF32
 # and ELF64 images linked at 1 MiB (protected and long mode).
-GUEST_SRCS = $(wildcard guests/*.S tests/guests/*.S)
+GUEST_SRCS = $(wildcard guests/*.S tests/guests/*.S tests/hostile/*.S)
 GUEST_ELF_SRCS = $(filter %32.S %64.S,$(GUEST_SRCS))
 GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 	 $(patsubst %.S,%.elf,$(GUEST_ELF_SRCS))
@@ -93,7 +93,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/minikvm $(DESTDIR)$(MANDIR)/man1/minikvm.1
 
 clean:
-	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o
 
 -include $(OBJS:.o=.d)
 

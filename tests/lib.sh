@@ -52,3 +52,63 @@ now_ms() {
 	*) echo $((ns / 1000000)) ;;
 	esac
 }
+
+# run_case MANIFEST EXPECTED_DIR: runs MANIFEST and checks its status
+# (NAME.status, default 0), stdout (NAME.out) and stderr (NAME.stderr:
+# extended regexps that must each match a line; without it stderr must be
+# empty), with NAME.in as standard input if present.  Multi-vCPU output is
+# checked to be whole tagged lines, then grouped per vCPU (stably).  A
+# manifest whose guest needs a mode this host's KVM refuses (NAME.needs
+# names it, as `minikvm doctor --mode` does) must instead fail with the
+# diagnosis in NAME.refused; the lab VM, whose KVM runs every mode, runs
+# it for real.
+run_case() {
+	name=$(basename "$1" .yaml)
+	exp=$2
+	if [ -f "$exp/$name.needs" ] && ! "$MINIKVM" doctor --mode "$(cat "$exp/$name.needs")"; then
+		st=0
+		"$MINIKVM" run --no-color "$1" </dev/null >/dev/null 2>"$TMP/err" || st=$?
+		why=
+		[ "$st" -eq 1 ] || why="status $st, expected 1"
+		while IFS= read -r re; do
+			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
+		done <"$exp/$name.refused"
+		if [ -z "$why" ]; then
+			pass "run $1: this host refuses $(cat "$exp/$name.needs"), and the diagnosis says so"
+		else
+			fail "run $1 on a host that refuses $(cat "$exp/$name.needs") ($why)"
+			sed 's/^/# stderr: /' "$TMP/err" | head -10
+		fi
+		return
+	fi
+	in=/dev/null
+	[ -f "$exp/$name.in" ] && in=$exp/$name.in
+	want=0
+	[ -f "$exp/$name.status" ] && want=$(cat "$exp/$name.status")
+	st=0
+	"$MINIKVM" run --no-color "$1" <"$in" >"$TMP/out" 2>"$TMP/err" || st=$?
+	why=
+	[ "$st" -eq "$want" ] || why="status $st, expected $want"
+	if grep -q '^\[vcpu ' "$TMP/out"; then
+		grep -Ev '^\[vcpu [0-9]+\] ' "$TMP/out" >"$TMP/torn" &&
+			why="$why; untagged or torn lines"
+		sort -s -k2,2n "$TMP/out" >"$TMP/grouped"
+		mv "$TMP/grouped" "$TMP/out"
+	fi
+	cmp -s "$exp/$name.out" "$TMP/out" || why="$why; stdout differs"
+	if [ -f "$exp/$name.stderr" ]; then
+		while IFS= read -r re; do
+			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
+		done <"$exp/$name.stderr"
+	elif [ -s "$TMP/err" ]; then
+		why="$why; unexpected stderr"
+	fi
+	if [ -z "$why" ]; then
+		pass "run $1"
+	else
+		fail "run $1 ($why)"
+		diff -u "$exp/$name.out" "$TMP/out" | head -20 | sed 's/^/# /'
+		sed 's/^/# stderr: /' "$TMP/err" | head -10
+	fi
+}
+

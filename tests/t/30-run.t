@@ -17,62 +17,8 @@ if ! kvm_usable; then
 	exit 0
 fi
 
-# run_case MANIFEST: runs it and checks status, stdout and stderr.  A
-# manifest whose guest needs a mode this host's KVM refuses (NAME.needs
-# names it, as `minikvm doctor --mode` does) must instead fail with the
-# diagnosis in NAME.refused; the lab VM, whose KVM runs every mode, runs
-# it for real.
-run_case() {
-	name=$(basename "$1" .yaml)
-	if [ -f "$exp/$name.needs" ] && ! "$MINIKVM" doctor --mode "$(cat "$exp/$name.needs")"; then
-		st=0
-		"$MINIKVM" run --no-color "$1" </dev/null >/dev/null 2>"$TMP/err" || st=$?
-		why=
-		[ "$st" -eq 1 ] || why="status $st, expected 1"
-		while IFS= read -r re; do
-			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
-		done <"$exp/$name.refused"
-		if [ -z "$why" ]; then
-			pass "run $1: this host refuses $(cat "$exp/$name.needs"), and the diagnosis says so"
-		else
-			fail "run $1 on a host that refuses $(cat "$exp/$name.needs") ($why)"
-			sed 's/^/# stderr: /' "$TMP/err" | head -10
-		fi
-		return
-	fi
-	in=/dev/null
-	[ -f "$exp/$name.in" ] && in=$exp/$name.in
-	want=0
-	[ -f "$exp/$name.status" ] && want=$(cat "$exp/$name.status")
-	st=0
-	"$MINIKVM" run --no-color "$1" <"$in" >"$TMP/out" 2>"$TMP/err" || st=$?
-	why=
-	[ "$st" -eq "$want" ] || why="status $st, expected $want"
-	if grep -q '^\[vcpu ' "$TMP/out"; then
-		grep -Ev '^\[vcpu [0-9]+\] ' "$TMP/out" >"$TMP/torn" &&
-			why="$why; untagged or torn lines"
-		sort -s -k2,2n "$TMP/out" >"$TMP/grouped"
-		mv "$TMP/grouped" "$TMP/out"
-	fi
-	cmp -s "$exp/$name.out" "$TMP/out" || why="$why; stdout differs"
-	if [ -f "$exp/$name.stderr" ]; then
-		while IFS= read -r re; do
-			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
-		done <"$exp/$name.stderr"
-	elif [ -s "$TMP/err" ]; then
-		why="$why; unexpected stderr"
-	fi
-	if [ -z "$why" ]; then
-		pass "run $1"
-	else
-		fail "run $1 ($why)"
-		diff -u "$exp/$name.out" "$TMP/out" | head -20 | sed 's/^/# /'
-		sed 's/^/# stderr: /' "$TMP/err" | head -10
-	fi
-}
-
 for m in $cases; do
-	run_case "$m"
+	run_case "$m" "$exp"
 done
 
 # The timeout ends a looping guest with 124 within a second of it.
