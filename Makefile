@@ -16,7 +16,7 @@ LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml 
 
 # Debian packages the build and the tests need (see .ci/run).
 DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils \
-	clang libclang-rt-14-dev time $(LAB_DEBS)
+	clang libclang-rt-14-dev time valgrind $(LAB_DEBS)
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
@@ -74,7 +74,7 @@ run: deps
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The second pass runs what runs minikvm on this host; the lab (a static,
 # unsanitised build) and the fuzzers (sanitised themselves) run once.
-SAN_TESTS = $(filter-out tests/t/50-lab.t tests/t/70-fuzz.t,$(wildcard tests/t/*.t))
+SAN_TESTS = $(filter-out tests/t/45-valgrind.t tests/t/50-lab.t tests/t/70-fuzz.t,$(wildcard tests/t/*.t))
 check: deps
 	$(MAKE) all
 	tests/run-tests
