@@ -192,6 +192,9 @@ static enum io_result guest_pio(struct guest *g)
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
 
+	if (g->stats.by_port != NULL)
+		g->stats.by_port[run->io.port]++;
+
 	if (run->io.data_offset > g->vm.kvm->run_size ||
 	    total > g->vm.kvm->run_size - run->io.data_offset) {
 		guest_diagnose(g, true, "KVM_EXIT_IO with its data outside kvm_run");
@@ -277,12 +280,22 @@ static enum guest_status guest_fault(struct guest *g)
 enum guest_status guest_run(struct guest *g)
 {
 	struct kvm_run *run = g->vm.run;
+	struct vcpu_stats *st = &g->stats;
+	uint64_t t_exit = 0, t = 0;
 	enum io_result r;
 
+	if (g->trace != NULL)	/* the trace shows CS: have KVM hand it over */
+		run->kvm_valid_regs |= KVM_SYNC_X86_SREGS;
+	st->t_first_run = stats_now();
 	for (;;) {
 		if (atomic_load_explicit(&g->stop, memory_order_relaxed)) {
 			g->status = GUEST_STOPPED;
 			break;
+		}
+		if (st->timing) {
+			t = stats_now();
+			if (t_exit)
+				st->ns_exits += t - t_exit;
 		}
 		if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -291,7 +304,12 @@ enum guest_status guest_run(struct guest *g)
 			g->status = GUEST_FAILED;
 			break;
 		}
-		g->exits++;
+		if (st->timing) {
+			t_exit = stats_now();
+			st->ns_run += t_exit - t;
+		}
+		st->exits++;
+		st->by_reason[run->exit_reason % STATS_REASONS]++;
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			r = guest_pio(g);
@@ -309,9 +327,13 @@ enum guest_status guest_run(struct guest *g)
 			r = IO_OK;
 			break;
 		default:
+			if (g->trace != NULL)
+				trace_exit(g->trace, g, IO_FAULT);
 			g->status = guest_fault(g);
 			goto out;
 		}
+		if (g->trace != NULL)
+			trace_exit(g->trace, g, r);
 		if (r == IO_EXIT) {
 			g->status = GUEST_DONE;
 			break;
@@ -322,6 +344,9 @@ enum guest_status guest_run(struct guest *g)
 		}
 	}
 out:
+	if (st->timing && t_exit)
+		st->ns_exits += stats_now() - t_exit;
+	st->t_end = stats_now();
 	console_flush(g->out);
 	return g->status;
 }
@@ -335,6 +360,7 @@ void guest_stop(struct guest *g)
 
 void guest_destroy(struct guest *g)
 {
+	stats_free(&g->stats);
 	vm_destroy(&g->vm);
 	bus_free(&g->pio);
 	bus_free(&g->mmio);

@@ -21,6 +21,8 @@
 #include "err.h"
 #include "kvm.h"
 #include "manifest.h"
+#include "stats.h"
+#include "trace.h"
 #include "uart.h"
 #include "vm.h"
 
@@ -49,7 +51,8 @@ struct guest {
 	atomic_bool stop;		/* set by the machine to end the run */
 	enum guest_status status;
 	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
-	uint64_t exits;			/* VM exits handled */
+	struct vcpu_stats stats;	/* exits counted; timed with --stats */
+	const struct trace *trace;	/* --trace, or NULL */
 };
 
 /*

@@ -9,6 +9,21 @@
 #include "guest.h"
 #include "minikvm.h"
 
+const char *hypercall_name(uint8_t fn)
+{
+	static const char *const names[] = {
+		[HC_EXIT] = "EXIT", [HC_PUTCHAR] = "PUTCHAR",
+		[HC_GETCHAR] = "GETCHAR", [HC_PUTNUM] = "PUTNUM",
+		[HC_PUTS] = "PUTS", [HC_EXIT_STATUS] = "EXIT_STATUS",
+	};
+	static __thread char unknown[8];
+
+	if (fn < sizeof names / sizeof names[0] && names[fn] != NULL)
+		return names[fn];
+	snprintf(unknown, sizeof unknown, "0x%02x", fn);
+	return unknown;
+}
+
 /* PUTS: EBX = GPA, ECX = length; the range must lie inside guest RAM. */
 static enum io_result hc_puts(struct guest *g, const struct kvm_regs *r)
 {
@@ -75,6 +90,7 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 			data[i] = 0;
 		return IO_OK;
 	}
+	g->stats.hypercalls[data[0]]++;
 	switch (data[0]) {	/* AL, whatever the access width */
 	case HC_EXIT:
 		return IO_EXIT;

@@ -15,4 +15,10 @@
 enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 			    unsigned size, bool is_write);
 
+/*
+ * hypercall_name - "EXIT", "PUTCHAR", ... for a function number; "0xNN" for
+ * an unknown one (in a static buffer per thread).
+ */
+const char *hypercall_name(uint8_t fn);
+
 #endif

@@ -3,6 +3,7 @@
 #include "machine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include "console.h"
 #include "guest.h"
 #include "kvm.h"
+#include "stats.h"
 #include "ticker.h"
 #include "units.h"
 
@@ -133,6 +135,30 @@ static int run_status(const struct vcpu_thread *t, size_t n)
 	return (int)status;
 }
 
+static void report_stats(const struct vcpu_thread *t, size_t n,
+			 const struct run_options *opt)
+{
+	static const char *const names[] = {
+		[GUEST_RUNNING] = "not run", [GUEST_DONE] = "done",
+		[GUEST_FAILED] = "failed", [GUEST_STOPPED] = "stopped",
+	};
+	struct stats_row *rows = calloc(n, sizeof *rows);
+	uint64_t t_end = stats_now();
+
+	if (rows == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (struct stats_row){ t[i].g.index, names[t[i].g.status],
+					      &t[i].g.stats };
+	if (opt->stats_json != NULL) {
+		if (stats_write_json(opt->stats_json, rows, n, opt->t_start, t_end) < 0)
+			fprintf(stderr, "minikvm: stats: cannot write the JSON file\n");
+	} else {
+		stats_print_table(stderr, rows, n, opt->t_start, t_end);
+	}
+	free(rows);
+}
+
 /* Waits for every guest, the deadline or a signal; returns the status. */
 static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		    struct console *con, int done_fd, int sig_fd)
@@ -198,7 +224,7 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 	struct kvm kvm = { .fd = -1 };
 	struct err e = { "" };
 	sigset_t stop_sigs, old_mask;
-	int done_fd = -1, sig_fd = -1, in_fd = -1;
+	int done_fd = -1, sig_fd = -1, in_fd = -1, out_fd = STDOUT_FILENO;
 	int status = STATUS_GUEST_FAILED;
 	bool con_ok = false, masked = false;
 	size_t created = 0;
@@ -211,10 +237,14 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		fprintf(stderr, "minikvm: %s\n", e.msg);
 		goto out;
 	}
+	if (opt->quiet && (out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "minikvm: /dev/null: %s\n", strerror(errno));
+		goto out;
+	}
 	for (size_t i = 0; i < m->nr_vcpus; i++)
 		if (m->vcpus[i].stdin)
 			in_fd = STDIN_FILENO;
-	if (console_init(&con, STDOUT_FILENO, want_color(m, opt),
+	if (console_init(&con, out_fd, want_color(m, opt),
 			 m->prefix == WHEN_ALWAYS ||
 			 (m->prefix == WHEN_AUTO && m->nr_vcpus > 1),
 			 in_fd, &e) < 0) {
@@ -257,6 +287,12 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 			fprintf(stderr, "minikvm: vcpu%u: cannot create the guest: %s\n",
 				cfg->index, e.msg);
 			created++;	/* destroy the partial one too */
+			goto out;
+		}
+		vt->g.trace = opt->trace;
+		if (opt->stats && stats_enable(&vt->g.stats) < 0) {
+			fprintf(stderr, "minikvm: vcpu%u: stats: out of memory\n", cfg->index);
+			created++;
 			goto out;
 		}
 		vt->ticker = &ticker;
@@ -304,6 +340,8 @@ out:
 	ticker_destroy(&ticker);
 	if (status == STATUS_OK)
 		status = run_status(t, m->nr_vcpus);
+	if (opt->stats && created == m->nr_vcpus)
+		report_stats(t, m->nr_vcpus, opt);
 	for (size_t i = 0; i < created; i++)
 		guest_destroy(&t[i].g);
 	if (con_ok)
@@ -315,6 +353,8 @@ out:
 	if (masked)
 		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	kvm_close(&kvm);
+	if (out_fd >= 0 && out_fd != STDOUT_FILENO)
+		close(out_fd);
 	free(t);
 	return status;
 }

@@ -16,9 +16,19 @@
 #define STATUS_SIGINT 130	/* interrupted: 128 + SIGINT */
 #define STATUS_SIGTERM 143	/* terminated: 128 + SIGTERM */
 
-/* Choices of the command line that override the manifest. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "trace.h"
+
+/* Choices of the command line. */
 struct run_options {
-	enum when color;	/* WHEN_UNSET: as the manifest says */
+	enum when color;		/* WHEN_UNSET: as the manifest says */
+	const struct trace *trace;	/* --trace, or NULL */
+	bool stats;			/* --stats: count and time the run */
+	FILE *stats_json;		/* --stats=json:FILE, or NULL for a table */
+	uint64_t t_start;		/* ns (CLOCK_MONOTONIC): the process started */
+	bool quiet;			/* guest output to /dev/null (bench) */
 };
 
 /*

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include "diag.h"
 #include "doctor.h"
 #include "probe.h"
+#include "stats.h"
+#include "trace.h"
 #include "machine.h"
 #include "manifest.h"
 
@@ -25,7 +28,8 @@
 #endif
 
 static const char usage_text[] =
-	"usage: minikvm run [--color=auto|always|never] [--no-color] MANIFEST\n"
+	"usage: minikvm run [--color=auto|always|never] [--no-color]\n"
+	"                   [--trace[=io,mmio,hlt,other|=FILE]] [--stats[=json:FILE]] MANIFEST\n"
 	"       minikvm check [-v] MANIFEST...\n"
 	"       minikvm doctor [--json | --mode MODE]\n"
 	"       minikvm --help | --version\n"
@@ -115,46 +119,108 @@ static int parse_when(const char *s, enum when *w)
 	return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+/* --stats[=json:FILE] */
+static int parse_stats(const char *arg, struct run_options *opt)
 {
-	enum { OPT_COLOR = 256, OPT_NO_COLOR };
+	opt->stats = true;
+	if (arg == NULL)
+		return 0;
+	if (strncmp(arg, "json:", 5) != 0 || arg[5] == '\0')
+		return usage_error("run: --stats=%s: expected --stats or --stats=json:FILE", arg);
+	opt->stats_json = fopen(arg + 5, "we");
+	if (opt->stats_json == NULL) {
+		fprintf(stderr, "minikvm: %s: %s\n", arg + 5, strerror(errno));
+		return STATUS_USAGE;
+	}
+	return 0;
+}
+
+/* --trace[=FILTER|FILE] */
+static int parse_trace(const char *arg, struct trace *t)
+{
+	const char *file;
+
+	if (trace_parse(arg, t, &file) < 0)
+		return usage_error("run: --trace=%s: expected io,mmio,hlt,other,all or a file name", arg);
+	t->out = stderr;
+	if (file != NULL && (t->out = fopen(file, "we")) == NULL) {
+		fprintf(stderr, "minikvm: %s: %s\n", file, strerror(errno));
+		return STATUS_USAGE;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv, uint64_t t_start)
+{
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS };
 	static const struct option opts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "trace", optional_argument, NULL, OPT_TRACE },
+		{ "stats", optional_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_options opt = { .color = WHEN_UNSET };
+	struct run_options opt = { .color = WHEN_UNSET, .t_start = t_start };
+	struct trace trace = { 0 };
 	struct manifest *m;
 	int status, c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_COLOR:
-			if (parse_when(optarg, &opt.color) < 0)
-				return usage_error("run: --color=%s: expected auto, always or never",
-						   optarg);
+			if (parse_when(optarg, &opt.color) < 0) {
+				status = usage_error("run: --color=%s: expected auto, always or never",
+						     optarg);
+				goto out;
+			}
 			break;
 		case OPT_NO_COLOR:
 			opt.color = WHEN_NEVER;
 			break;
+		case OPT_TRACE:
+			if (trace.out != NULL && trace.out != stderr)
+				fclose(trace.out);
+			if ((status = parse_trace(optarg, &trace)) != 0)
+				goto out;
+			opt.trace = &trace;
+			break;
+		case OPT_STATS:
+			if (opt.stats_json != NULL)
+				fclose(opt.stats_json);
+			opt.stats_json = NULL;
+			if ((status = parse_stats(optarg, &opt)) != 0)
+				goto out;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return STATUS_OK;
+			status = STATUS_OK;
+			goto out;
 		default:
-			return usage_error("%s", "run: bad option");
+			status = usage_error("%s", "run: bad option");
+			goto out;
 		}
 	}
-	if (optind == argc)
-		return usage_error("%s", "run: no manifest given");
-	if (argc - optind > 1)
-		return usage_error("run: one manifest at a time (extra: %s)",
-				   argv[optind + 1]);
+	if (optind == argc) {
+		status = usage_error("%s", "run: no manifest given");
+		goto out;
+	}
+	if (argc - optind > 1) {
+		status = usage_error("run: one manifest at a time (extra: %s)",
+				     argv[optind + 1]);
+		goto out;
+	}
 	m = load_or_report(argv[optind]);
-	if (m == NULL)
-		return STATUS_USAGE;
-	status = machine_run(m, &opt);
-	manifest_free(m);
+	status = STATUS_USAGE;
+	if (m != NULL) {
+		status = machine_run(m, &opt);
+		manifest_free(m);
+	}
+out:
+	if (trace.out != NULL && trace.out != stderr && fclose(trace.out) != 0)
+		fprintf(stderr, "minikvm: the trace file: %s\n", strerror(errno));
+	if (opt.stats_json != NULL && fclose(opt.stats_json) != 0)
+		fprintf(stderr, "minikvm: the stats file: %s\n", strerror(errno));
 	return status;
 }
 
@@ -215,6 +281,7 @@ static int cmd_doctor(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	uint64_t t_start = stats_now();	/* set-up time is measured from here */
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -243,7 +310,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0;	/* restart getopt for the subcommand's own options */
 	if (strcmp(argv[0], "run") == 0)
-		return cmd_run(argc, argv);
+		return cmd_run(argc, argv, t_start);
 	if (strcmp(argv[0], "check") == 0)
 		return cmd_check(argc, argv);
 	if (strcmp(argv[0], "doctor") == 0)
