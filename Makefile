@@ -129,3 +129,9 @@ $(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(wildcard src
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_image $(GUESTS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
+
+# Benchmarks (tests/bench/run-bench): not tests; see README "Benchmarks".
+.PHONY: bench
+bench: deps
+	$(MAKE) all
+	tests/bench/run-bench

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 
 #include "kvm.h"
 #include "probe.h"
@@ -152,6 +153,28 @@ static void print_text(FILE *out, json_object *root)
 		else
 			fprintf(out, "  %-21s runs (too slow to time)\n", mname);
 	}
+}
+
+void doctor_host_facts(json_object *o)
+{
+	struct cpu_facts cpu;
+	struct utsname u;
+	struct kvm kvm;
+	struct err e;
+	char module[300];
+	int api = -1;
+
+	cpu_facts(&cpu);
+	kvm_module(module, sizeof module);
+	if (kvm_open(&kvm, &e) == 0) {
+		api = ioctl(kvm.fd, KVM_GET_API_VERSION, 0);
+		kvm_close(&kvm);
+	}
+	json_object_object_add(o, "kernel", json_object_new_string(uname(&u) == 0 ? u.release : ""));
+	json_object_object_add(o, "cpu", json_object_new_string(cpu.model));
+	json_object_object_add(o, "api_version", json_object_new_int(api));
+	json_object_object_add(o, "host_is_vm", json_object_new_boolean(cpu.hypervisor));
+	json_object_object_add(o, "kvm_module", json_object_new_string(module));
 }
 
 int doctor_report(FILE *out, bool json)

@@ -21,4 +21,13 @@
  */
 int doctor_report(FILE *out, bool json);
 
+/*
+ * doctor_host_facts - adds to the JSON object O what makes a measurement
+ * comparable: "kernel" (uname -r), "cpu" (CPUID brand string),
+ * "api_version" (KVM_GET_API_VERSION, -1 without KVM), "host_is_vm" (the
+ * CPUID hypervisor bit) and "kvm_module".
+ */
+struct json_object;
+void doctor_host_facts(struct json_object *o);
+
 #endif

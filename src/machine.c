@@ -342,6 +342,18 @@ out:
 		status = run_status(t, m->nr_vcpus);
 	if (opt->stats && created == m->nr_vcpus)
 		report_stats(t, m->nr_vcpus, opt);
+	if (opt->report != NULL) {
+		*opt->report = (struct run_report){ .t_first_run = UINT64_MAX };
+		for (size_t i = 0; i < created; i++) {
+			const struct vcpu_stats *st = &t[i].g.stats;
+
+			if (st->t_first_run && st->t_first_run < opt->report->t_first_run)
+				opt->report->t_first_run = st->t_first_run;
+			if (st->t_end > opt->report->t_end)
+				opt->report->t_end = st->t_end;
+			opt->report->exits += st->exits;
+		}
+	}
 	for (size_t i = 0; i < created; i++)
 		guest_destroy(&t[i].g);
 	if (con_ok)

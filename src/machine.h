@@ -21,6 +21,13 @@
 
 #include "trace.h"
 
+/* What a run cost, for `minikvm bench` (times: CLOCK_MONOTONIC ns). */
+struct run_report {
+	uint64_t t_first_run;	/* the earliest first KVM_RUN of any vCPU */
+	uint64_t t_end;		/* the last vCPU's end */
+	uint64_t exits;		/* VM exits of all vCPUs */
+};
+
 /* Choices of the command line. */
 struct run_options {
 	enum when color;		/* WHEN_UNSET: as the manifest says */
@@ -29,6 +36,7 @@ struct run_options {
 	FILE *stats_json;		/* --stats=json:FILE, or NULL for a table */
 	uint64_t t_start;		/* ns (CLOCK_MONOTONIC): the process started */
 	bool quiet;			/* guest output to /dev/null (bench) */
+	struct run_report *report;	/* filled at the end, or NULL */
 };
 
 /*

@@ -12,10 +12,12 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "bench.h"
 #include "doctor.h"
 #include "probe.h"
 #include "stats.h"
@@ -32,11 +34,13 @@ static const char usage_text[] =
 	"                   [--trace[=io,mmio,hlt,other|=FILE]] [--stats[=json:FILE]] MANIFEST\n"
 	"       minikvm check [-v] MANIFEST...\n"
 	"       minikvm doctor [--json | --mode MODE]\n"
+	"       minikvm bench [--repeat N] [--json FILE] MANIFEST\n"
 	"       minikvm --help | --version\n"
 	"\n"
 	"  run     check MANIFEST, build the VMs it describes and run them\n"
 	"  check   check each MANIFEST and print its errors; nothing on success\n"
 	"          (-v: print the effective manifest, defaults applied)\n"
+	"  bench   run MANIFEST's scenario many times, report min/median/max\n"
 	"  doctor  report what this host's KVM can do (--mode MODE: exit 0 if a\n"
 	"          guest in MODE runs here: real, protected, protected+paging,\n"
 	"          protected+interrupts, long)\n"
@@ -241,6 +245,65 @@ static void std_fds_open(void)
 	}
 }
 
+static int cmd_bench(int argc, char **argv)
+{
+	enum { OPT_REPEAT = 256, OPT_JSON };
+	static const struct option opts[] = {
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench_options o = { 0 };
+	struct manifest *m;
+	char *end;
+	int status = STATUS_OK, c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_REPEAT:
+			o.repeat = strtoull(optarg, &end, 10);
+			if (*end != '\0' || o.repeat < 1 || o.repeat > BENCH_MAX_RUNS) {
+				status = usage_error("bench: --repeat=%s: expected 1 to 10000", optarg);
+				goto out;
+			}
+			break;
+		case OPT_JSON:
+			if (o.json != NULL)
+				fclose(o.json);
+			o.json = fopen(optarg, "we");
+			if (o.json == NULL) {
+				fprintf(stderr, "minikvm: %s: %s\n", optarg, strerror(errno));
+				status = STATUS_USAGE;
+				goto out;
+			}
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			goto out;
+		default:
+			status = usage_error("%s", "bench: bad option");
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		status = usage_error("%s", "bench: one manifest expected");
+		goto out;
+	}
+	m = load_or_report(argv[optind]);
+	status = STATUS_USAGE;
+	if (m != NULL) {
+		status = bench_run(m, &o);
+		manifest_free(m);
+	}
+out:
+	if (o.json != NULL && fclose(o.json) != 0) {
+		fprintf(stderr, "minikvm: the JSON file: %s\n", strerror(errno));
+		status = STATUS_GUEST_FAILED;
+	}
+	return status;
+}
+
 static int cmd_doctor(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_MODE };
@@ -305,7 +368,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind == argc)
-		return usage_error("%s", "no command given (run, check or doctor)");
+		return usage_error("%s", "no command given (run, check, doctor or bench)");
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* restart getopt for the subcommand's own options */
@@ -315,5 +378,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc, argv);
 	if (strcmp(argv[0], "doctor") == 0)
 		return cmd_doctor(argc, argv);
-	return usage_error("unknown command '%s' (expected run, check or doctor)", argv[0]);
+	if (strcmp(argv[0], "bench") == 0)
+		return cmd_bench(argc, argv);
+	return usage_error("unknown command '%s' (expected run, check, doctor or bench)", argv[0]);
 }

@@ -44,6 +44,11 @@ struct raw_limits {
 	char *timeout;
 };
 
+struct raw_bench {
+	char *repeat;
+	char *warmup;
+};
+
 struct raw_vcpu {
 	char *image;
 	char *memory;
@@ -63,6 +68,7 @@ struct raw_manifest {
 	struct raw_timer *timer;
 	struct raw_console *console;
 	struct raw_limits *limits;
+	struct raw_bench *bench;
 	struct raw_vcpu *vcpus;
 	unsigned vcpus_count;
 };
@@ -128,6 +134,12 @@ static const cyaml_schema_field_t limits_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t bench_fields[] = {
+	CYAML_FIELD_STRING_PTR("repeat", OPT, struct raw_bench, repeat, 1, NUM_MAX),
+	CYAML_FIELD_STRING_PTR("warmup", OPT, struct raw_bench, warmup, 1, NUM_MAX),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t vcpu_fields[] = {
 	CYAML_FIELD_STRING_PTR("image", CYAML_FLAG_DEFAULT, struct raw_vcpu,
 			       image, 1, 4096),
@@ -162,6 +174,8 @@ static const cyaml_schema_field_t manifest_fields[] = {
 				console_fields),
 	CYAML_FIELD_MAPPING_PTR("limits", OPT, struct raw_manifest, limits,
 				limits_fields),
+	CYAML_FIELD_MAPPING_PTR("bench", OPT, struct raw_manifest, bench,
+				bench_fields),
 	CYAML_FIELD_SEQUENCE("vcpus", CYAML_FLAG_POINTER, struct raw_manifest,
 			     vcpus, &vcpu_schema, 1, MANIFEST_MAX_VCPUS),
 	CYAML_FIELD_END
@@ -253,6 +267,8 @@ static const struct scalar_check manifest_checks[] = {
 	{ "name", check_name, "a short name such as quad-demo" },
 	{ "timer.period", check_duration, "0 or a duration such as 10ms" },
 	{ "limits.timeout", check_duration, "0 or a duration such as 10s" },
+	{ "bench.repeat", check_number, "a number of runs such as 10" },
+	{ "bench.warmup", check_number, "a number of runs such as 1" },
 	{ "vcpus[].memory", check_size, "a size such as 256K or 4M" },
 	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
 	{ "vcpus[].stack", check_number, "an address such as 0x90000" },
@@ -521,6 +537,19 @@ static struct manifest *manifest_build(struct builder *b, const char *file,
 	if (r->limits && r->limits->timeout)
 		units_parse_duration(r->limits->timeout, &m->timeout_ns, &why);
 
+	m->bench_repeat = 10;
+	m->bench_warmup = 1;
+	if (r->bench && r->bench->repeat)
+		units_parse_u64(r->bench->repeat, &m->bench_repeat, &why);
+	if (r->bench && r->bench->warmup)
+		units_parse_u64(r->bench->warmup, &m->bench_warmup, &why);
+	if (m->bench_repeat < 1 || m->bench_repeat > BENCH_MAX_RUNS)
+		fail(b, "bench.repeat", "%llu is out of range (expected 1 to %u)",
+		     (unsigned long long)m->bench_repeat, BENCH_MAX_RUNS);
+	if (m->bench_warmup > BENCH_MAX_RUNS)
+		fail(b, "bench.warmup", "%llu is out of range (expected 0 to %u)",
+		     (unsigned long long)m->bench_warmup, BENCH_MAX_RUNS);
+
 	m->nr_vcpus = r->vcpus_count;
 	m->vcpus = calloc(m->nr_vcpus, sizeof *m->vcpus);
 	if (m->name == NULL || m->vcpus == NULL) {
@@ -656,11 +685,14 @@ int manifest_print(const struct manifest *m, FILE *out)
 	struct raw_timer timer = { period };
 	struct raw_console console = { m->color, m->prefix };
 	struct raw_limits limits = { timeout };
+	char repeat[NUM_MAX], warmup[NUM_MAX];
+	struct raw_bench bench = { repeat, warmup };
 	struct raw_manifest raw = {
 		.version = "1", .name = m->name, .mode = m->mode,
 		.paging = m->paging ? PAGING_IDENTITY : PAGING_OFF,
 		.irqchip = m->irqchip ? ONOFF_TRUE : ONOFF_FALSE,
 		.timer = &timer, .console = &console, .limits = &limits,
+		.bench = &bench,
 		.vcpus = vcpus, .vcpus_count = (unsigned)m->nr_vcpus,
 	};
 	char *yaml = NULL;
@@ -671,6 +703,8 @@ int manifest_print(const struct manifest *m, FILE *out)
 		goto out;
 	units_format_duration(m->timer_period_ns, period, sizeof period);
 	units_format_duration(m->timeout_ns, timeout, sizeof timeout);
+	snprintf(repeat, sizeof repeat, "%llu", (unsigned long long)m->bench_repeat);
+	snprintf(warmup, sizeof warmup, "%llu", (unsigned long long)m->bench_warmup);
 	for (size_t i = 0; i < m->nr_vcpus; i++) {
 		const struct vcpu_config *v = &m->vcpus[i];
 

@@ -21,6 +21,8 @@
 #define MANIFEST_VERSION 1
 /* The most vCPU entries the schema allows. */
 #define MANIFEST_MAX_VCPUS 64
+/* The most runs a bench section may ask for. */
+#define BENCH_MAX_RUNS 10000
 /* Manifests larger than this many bytes are refused before parsing. */
 #define MANIFEST_MAX_BYTES (1u << 20)
 
@@ -92,6 +94,8 @@ struct manifest {
 	uint64_t timer_period_ns;	/* 0: no timer */
 	enum when color, prefix;	/* never WHEN_UNSET after loading */
 	uint64_t timeout_ns;		/* wall-clock limit of a run; 0: none */
+	uint64_t bench_repeat;		/* `minikvm bench`: measured runs */
+	uint64_t bench_warmup;		/* and unmeasured ones before them */
 	size_t nr_vcpus;		/* 1 .. MANIFEST_MAX_VCPUS */
 	struct vcpu_config *vcpus;
 };

@@ -1,0 +1,27 @@
+/*
+ * bench.h - `minikvm bench`: a manifest's scenario run many times, each
+ * with freshly created VMs and guest output discarded, summarised as
+ * min/median/max of set-up time, run time, VM exits and nanoseconds per
+ * exit, with the host facts that make a result comparable.
+ */
+#ifndef MINIKVM_BENCH_H
+#define MINIKVM_BENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "manifest.h"
+
+struct bench_options {
+	uint64_t repeat;	/* measured runs; 0: the manifest's bench.repeat */
+	FILE *json;		/* also write the result as JSON here, or NULL */
+};
+
+/*
+ * bench_run - runs M's scenario (bench.warmup unmeasured runs, then the
+ * measured ones) and prints the summary on stdout.  Returns 0, or the
+ * failing run's exit status (machine.h) after printing why.
+ */
+int bench_run(const struct manifest *m, const struct bench_options *o);
+
+#endif
