@@ -30,7 +30,7 @@ GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 
 .PHONY: all run check deps install uninstall clean
 
-all: $(BUILD)/minikvm $(BUILD)/test_manifest $(GUESTS)
+all: $(BUILD)/minikvm $(BUILD)/test_manifest $(GUESTS) $(OS1K_ELF)
 
 # Installs what is missing; does nothing when everything is there.
 deps:
@@ -65,7 +65,7 @@ $(BUILD):
 .PRECIOUS: %.o
 
 run: deps
-	$(MAKE) all
+	$(MAKE) all lab-image
 	$(BUILD)/minikvm run $(CONFIG)
 
 # The suite runs twice: on the normal build, then on one built with
@@ -76,7 +76,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 # unsanitised build) and the fuzzers (sanitised themselves) run once.
 SAN_TESTS = $(filter-out tests/t/45-valgrind.t tests/t/50-lab.t tests/t/70-fuzz.t,$(wildcard tests/t/*.t))
 check: deps
-	$(MAKE) all
+	$(MAKE) all lab-image
 	tests/run-tests
 	$(MAKE) BUILD=$(BUILD)/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/test_manifest
@@ -92,7 +92,7 @@ install: $(BUILD)/minikvm
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/minikvm $(DESTDIR)$(MANDIR)/man1/minikvm.1
 
-clean:
+clean: os-1k-clean
 	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o
 
 -include $(OBJS:.o=.d)
@@ -104,6 +104,9 @@ $(BUILD)/static/minikvm: $(SRCS) $(wildcard src/*.h) guests/minikvm.h
 	$(CC) -static $(CFLAGS) -o $@ $(SRCS:src/%.c=$(BUILD)/static-obj/%.o) $(LIBS)
 .PHONY: $(BUILD)/minikvm-objs
 $(BUILD)/minikvm-objs: $(OBJS)
+
+# The 1K OS, a teaching kernel booted by configs/os-1k.yaml.
+-include os-1k/os-1k.mk
 
 # The lab VM: real hardware-virtualisation semantics under QEMU.
 -include tests/lab/lab.mk
@@ -133,5 +136,5 @@ fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_image $(GUESTS)
 # Benchmarks (tests/bench/run-bench): not tests; see README "Benchmarks".
 .PHONY: bench
 bench: deps
-	$(MAKE) all
+	$(MAKE) all lab-image
 	tests/bench/run-bench

@@ -129,11 +129,11 @@ void console_set_input_irq(struct console *con, void (*fn)(void *ctx),
 	con->irq_ctx = ctx;
 }
 
-void console_input_irq_again(struct console *con)
+void console_input_irq_again(struct console *con, void (*fn)(void *ctx))
 {
 	pthread_mutex_lock(&con->in_lock);
 	if (con->irq_fn != NULL && con->irq_pending)
-		con->irq_fn(con->irq_ctx);
+		fn(con->irq_ctx);
 	pthread_mutex_unlock(&con->in_lock);
 }
 

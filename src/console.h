@@ -109,11 +109,12 @@ void console_set_input_irq(struct console *con, void (*fn)(void *ctx),
 			   void *ctx);
 
 /*
- * console_input_irq_again - raises the input interrupt once more if one was
- * raised and its byte is still not taken: an edge raised before the guest
- * had programmed its PIC is lost, so the timer repeats it (machine.c).
+ * console_input_irq_again - if an input interrupt was raised and its byte
+ * is still not taken, calls FN(ctx) (instead of the usual function) so the
+ * caller can raise it again if its edge was lost: an edge raised before the
+ * guest programmed its PIC is (machine.c checks and repeats on each tick).
  */
-void console_input_irq_again(struct console *con);
+void console_input_irq_again(struct console *con, void (*fn)(void *ctx));
 
 /*
  * console_peek - true if an input byte is waiting, or the end of input has

@@ -247,16 +247,30 @@ static const char *guest_explain_fault(struct guest *g)
 	return "this host's KVM refuses 32-bit paging, which this guest turns on; it needs VT-x/AMD-V (see 'minikvm doctor')";
 }
 
+/* True if the vCPU is at the x86 reset vector: F000:FFF0, CR0 0x60000010. */
+static bool guest_in_reset_state(struct guest *g)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	return ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
+	       ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0 &&
+	       s.cs.selector == 0xf000 && r.rip == 0xfff0 && s.cr0 == 0x60000010;
+}
+
 /* A guest failure the VMM cannot handle: diagnose, with registers. */
 static enum guest_status guest_fault(struct guest *g)
 {
 	struct kvm_run *run = g->vm.run;
 	unsigned reason = run->exit_reason;
+	const char *note = NULL;
 	char what[256];
 
 	switch (reason) {
 	case KVM_EXIT_SHUTDOWN:
 		snprintf(what, sizeof what, "guest fault: triple fault (KVM_EXIT_SHUTDOWN)");
+		if (guest_in_reset_state(g))
+			note = "KVM reset the vCPU at the shutdown (as on AMD SVM): the CS:IP and registers are the reset state, not where the guest failed";
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		/* kvm_pvm reports a triple fault this way (host-kvm.md) */
@@ -273,7 +287,7 @@ static enum guest_status guest_fault(struct guest *g)
 		guest_report(g, true, NULL, what);
 		return GUEST_FAILED;
 	}
-	guest_report(g, true, guest_explain_fault(g), what);
+	guest_report(g, true, note ? note : guest_explain_fault(g), what);
 	return GUEST_FAILED;
 }
 

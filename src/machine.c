@@ -54,21 +54,34 @@ static void *vcpu_thread_main(void *arg)
 }
 
 /* timer.period: an edge on IRQ 0 of the guest's PIC. */
-static void timer_fire(void *ctx)
-{
-	struct vcpu_thread *t = ctx;
-
-	vm_irq_pulse(&t->g.vm, 0);
-	if (t->g.has_stdin)
-		console_input_irq_again(t->g.con);
-}
-
 /* An input byte for the stdin guest: an edge on IRQ 1. */
 static void input_fire(void *ctx)
 {
 	struct vcpu_thread *t = ctx;
 
 	vm_irq_pulse(&t->g.vm, 1);
+}
+
+/*
+ * The input edge again, but only if the PIC lost it (neither requested nor
+ * in service): one interrupt per byte stays one, while an edge raised
+ * before the guest had programmed its PIC is not lost for good.
+ */
+static void input_refire(void *ctx)
+{
+	struct vcpu_thread *t = ctx;
+
+	if (!vm_pic_irq_latched(&t->g.vm, 1))
+		vm_irq_pulse(&t->g.vm, 1);
+}
+
+static void timer_fire(void *ctx)
+{
+	struct vcpu_thread *t = ctx;
+
+	vm_irq_pulse(&t->g.vm, 0);
+	if (t->g.has_stdin)
+		console_input_irq_again(t->g.con, input_refire);
 }
 
 static bool want_color(const struct manifest *m, const struct run_options *opt)

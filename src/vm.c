@@ -66,6 +66,15 @@ int vm_irq_pulse(const struct vm *vm, unsigned irq)
 	return ioctl(vm->fd, KVM_IRQ_LINE, &line);
 }
 
+bool vm_pic_irq_latched(const struct vm *vm, unsigned irq)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_PIC_MASTER };
+
+	if (ioctl(vm->fd, KVM_GET_IRQCHIP, &chip) < 0)
+		return false;
+	return ((chip.chip.pic.irr | chip.chip.pic.isr) >> irq) & 1;
+}
+
 void vm_destroy(struct vm *vm)
 {
 	if (vm->run != MAP_FAILED && vm->run != NULL)

@@ -46,4 +46,12 @@ int vm_irq_pulse(const struct vm *vm, unsigned irq);
 /* vm_destroy - unmaps and closes everything; safe on a partial VM. */
 void vm_destroy(struct vm *vm);
 
+/*
+ * vm_pic_irq_latched - true if IRQ (0-7) of the in-kernel master PIC is
+ * requested or in service (IRR or ISR; KVM_GET_IRQCHIP), i.e. an edge on
+ * it has not been lost to the guest re-initialising its PIC (ICW1 clears
+ * IRR).  False also if the state cannot be read.
+ */
+bool vm_pic_irq_latched(const struct vm *vm, unsigned irq);
+
 #endif

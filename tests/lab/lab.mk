@@ -1,0 +1,35 @@
+# The lab VM (included by the Makefile): a small Linux VM under QEMU's TCG
+# emulator (-cpu max emulates AMD SVM), booting Debian's own kernel, whose
+# /dev/kvm (kvm.ko, kvm-amd.ko) has real hardware-virtualisation semantics.
+# The end-to-end tests in tests/lab/suite run inside it (tests/lab/init).
+#   make lab-image   fetch the kernel (cached), build the initramfs
+#   make lab         the image, then the suite in the lab: TAP and a summary
+# Everything it downloads or builds is under $(LAB); see tests/lab/run-lab.
+
+# Debian packages the lab needs on the host (besides the build's).
+LAB_DEBS = qemu-system-x86 busybox-static kmod
+
+LAB = $(BUILD)/lab
+
+# The test tree copied into the image (mkinitramfs: the working tree but
+# build/, .git and objects): a change to any of its files rebuilds the image.
+LAB_TREE = $(shell find . -path ./build -prune -o -path ./.git -prune -o \
+	-type f ! -name '*.o' -print 2>/dev/null)
+
+.PHONY: lab lab-image lab-force
+
+lab-image: $(LAB)/initramfs.gz
+
+lab: lab-image
+	prove -v tests/t/50-lab.t
+
+# Runs every time, but the script rewrites nothing (and downloads nothing)
+# while the stamp names the archive's current kernel package: then make sees
+# the stamp unchanged and leaves the initramfs alone.
+$(LAB)/kernel/stamp: lab-force
+	tests/lab/fetch-kernel $(LAB)
+
+# After `all`: the guest images the manifests name must be built first.
+$(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
+		$(LAB_TREE) | all
+	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm
