@@ -20,10 +20,10 @@ done
 # 16 MiB through PUTS, 64 KiB through PUTCHAR: all of it, in order.
 st=0
 "$MINIKVM" run tests/hostile/flood.yaml </dev/null 2>"$TMP/err" |
-	{ cksum; } >"$TMP/sum" || st=$?
+	{ md5sum; } >"$TMP/sum" || st=$?
 # the expected stream: 256 x 1024 lines of 63 'A', then 65536 'B'
 { yes "$(printf '%63s' '' | tr ' ' A)" | head -n 262144
-  head -c 65536 /dev/zero | tr '\000' B; } | cksum >"$TMP/flood.want"
+  head -c 65536 /dev/zero | tr '\000' B; } | md5sum >"$TMP/flood.want"
 if [ "$st" -eq 0 ] && cmp -s "$TMP/flood.want" "$TMP/sum" && [ ! -s "$TMP/err" ]; then
 	pass "an output flood (16 MiB + 64 KiB): every byte arrives, in order"
 else
