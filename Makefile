@@ -29,6 +29,14 @@ GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 	 $(patsubst %.S,%.elf,$(GUEST_ELF_SRCS))
 
 .PHONY: all run check deps install uninstall clean
+.DEFAULT_GOAL := all
+
+# Included before any rule names their outputs as prerequisites (which
+# make expands as it reads them):
+# the 1K OS, a teaching kernel booted by configs/os-1k.yaml (OS1K_ELF),
+-include os-1k/os-1k.mk
+# and the lab VM: real hardware-virtualisation semantics under QEMU.
+-include tests/lab/lab.mk
 
 all: $(BUILD)/minikvm $(BUILD)/test_manifest $(GUESTS) $(OS1K_ELF)
 
@@ -105,11 +113,6 @@ $(BUILD)/static/minikvm: $(SRCS) $(wildcard src/*.h) guests/minikvm.h
 .PHONY: $(BUILD)/minikvm-objs
 $(BUILD)/minikvm-objs: $(OBJS)
 
-# The 1K OS, a teaching kernel booted by configs/os-1k.yaml.
--include os-1k/os-1k.mk
-
-# The lab VM: real hardware-virtualisation semantics under QEMU.
--include tests/lab/lab.mk
 
 # Unit tests link every object but main.o.
 $(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,$(OBJS))
