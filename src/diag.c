@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diags_add(struct diags *d, unsigned line, unsigned col, const char *path,
-	       const char *fmt, ...)
+static void diags_vadd(struct diags *d, const char *origin, unsigned line,
+		       unsigned col, const char *path, const char *fmt, va_list ap)
 {
-	char *msg = NULL, *text = NULL;
-	va_list ap;
+	char *msg = NULL, *text = NULL, *from = NULL;
 
 	if (d->n >= DIAGS_MAX)
 		goto drop;
@@ -23,10 +22,8 @@ void diags_add(struct diags *d, unsigned line, unsigned col, const char *path,
 		d->v = v;
 		d->cap = cap;
 	}
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	if (msg == NULL)
 		goto drop;
 	if (path != NULL && path[0] != '\0') {
@@ -38,11 +35,35 @@ void diags_add(struct diags *d, unsigned line, unsigned col, const char *path,
 	}
 	if (text == NULL)
 		goto drop;
-	d->v[d->n] = (struct diag){ line, col, (unsigned)d->n, text };
+	if (origin != NULL && (from = strdup(origin)) == NULL) {
+		free(text);
+		goto drop;
+	}
+	d->v[d->n] = (struct diag){ line, col, (unsigned)d->n, from, text };
 	d->n++;
 	return;
 drop:
 	d->dropped++;
+}
+
+void diags_add(struct diags *d, unsigned line, unsigned col, const char *path,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_vadd(d, NULL, line, col, path, fmt, ap);
+	va_end(ap);
+}
+
+void diags_add_origin(struct diags *d, const char *origin, const char *path,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_vadd(d, origin, 0, 0, path, fmt, ap);
+	va_end(ap);
 }
 
 static int diag_cmp(const void *a, const void *b)
@@ -63,7 +84,9 @@ void diags_print(struct diags *d, FILE *out)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *e = &d->v[i];
 
-		if (e->line > 0)
+		if (e->origin != NULL)
+			fprintf(out, "%s: error: %s\n", e->origin, e->text);
+		else if (e->line > 0)
 			fprintf(out, "%s:%u:%u: error: %s\n", d->file, e->line,
 				e->col, e->text);
 		else
@@ -81,8 +104,10 @@ size_t diags_count(const struct diags *d)
 
 void diags_free(struct diags *d)
 {
-	for (size_t i = 0; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].text);
+		free(d->v[i].origin);
+	}
 	free(d->v);
 	d->v = NULL;
 	d->n = d->cap = d->dropped = 0;

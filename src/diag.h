@@ -16,6 +16,8 @@
 struct diag {
 	unsigned line, col;
 	unsigned seq;	/* order of arrival, to keep the sort stable */
+	char *origin;		/* where it comes from instead of the file
+				 * ("--set vcpus[0].memory=2M"), or NULL */
 	char *text;	/* "field.path: message", or "message" without path */
 };
 
@@ -37,6 +39,14 @@ struct diags {
  */
 void diags_add(struct diags *d, unsigned line, unsigned col, const char *path,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * diags_add_origin - the same for an error that comes from ORIGIN (a
+ * command-line argument, say) rather than a place in the file: printed as
+ * "ORIGIN: error: path: message" (ORIGIN is copied).
+ */
+void diags_add_origin(struct diags *d, const char *origin, const char *path,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* diags_print - writes every error, sorted by position, to OUT. */
 void diags_print(struct diags *d, FILE *out);

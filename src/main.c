@@ -30,11 +30,11 @@
 #endif
 
 static const char usage_text[] =
-	"usage: minikvm run [--color=auto|always|never] [--no-color]\n"
+	"usage: minikvm run [--set PATH=VALUE]... [--color=auto|always|never] [--no-color]\n"
 	"                   [--trace[=io,mmio,hlt,other|=FILE]] [--stats[=json:FILE]] MANIFEST\n"
-	"       minikvm check [-v] MANIFEST...\n"
+	"       minikvm check [-v] [--set PATH=VALUE]... MANIFEST...\n"
 	"       minikvm doctor [--json | --mode MODE]\n"
-	"       minikvm bench [--repeat N] [--json FILE] MANIFEST\n"
+	"       minikvm bench [--set PATH=VALUE]... [--repeat N] [--json FILE] MANIFEST\n"
 	"       minikvm --help | --version\n"
 	"\n"
 	"  run     check MANIFEST, build the VMs it describes and run them\n"
@@ -56,13 +56,28 @@ static int usage_error(const char *fmt, const char *arg)
 	return STATUS_USAGE;
 }
 
-/* Loads FILE, printing its errors; NULL if it has any. */
-static struct manifest *load_or_report(const char *file)
+/* --set PATH=VALUE arguments, in order: later ones win. */
+struct sets {
+	const char **v;
+	size_t n;
+};
+
+static int sets_add(struct sets *s, const char *arg, int argc)
+{
+	if (s->v == NULL && (s->v = calloc((size_t)argc, sizeof *s->v)) == NULL)
+		return -1;
+	s->v[s->n++] = arg;
+	return 0;
+}
+
+/* Loads FILE with the overrides SETS, printing its errors; NULL if any. */
+static struct manifest *load_or_report(const char *file, const struct sets *sets)
 {
 	struct diags d = { .file = file };
 	struct manifest *m = NULL;
 
-	if (manifest_load(file, &m, &d) < 0)
+	if (manifest_load_with(file, sets ? sets->v : NULL, sets ? sets->n : 0,
+			       &m, &d) < 0)
 		diags_print(&d, stderr);
 	diags_free(&d);
 	return m;
@@ -70,11 +85,14 @@ static struct manifest *load_or_report(const char *file)
 
 static int cmd_check(int argc, char **argv)
 {
+	enum { OPT_SET = 256 };
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "set", required_argument, NULL, OPT_SET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sets sets = { 0 };
 	bool verbose = false;
 	int status = STATUS_OK, c;
 
@@ -82,6 +100,10 @@ static int cmd_check(int argc, char **argv)
 		switch (c) {
 		case 'v':
 			verbose = true;
+			break;
+		case OPT_SET:
+			if (sets_add(&sets, optarg, argc) < 0)
+				return STATUS_GUEST_FAILED;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -93,7 +115,7 @@ static int cmd_check(int argc, char **argv)
 	if (optind == argc)
 		return usage_error("%s", "check: no manifest given");
 	for (int i = optind; i < argc; i++) {
-		struct manifest *m = load_or_report(argv[i]);
+		struct manifest *m = load_or_report(argv[i], &sets);
 
 		if (m == NULL) {
 			status = STATUS_USAGE;
@@ -107,6 +129,7 @@ static int cmd_check(int argc, char **argv)
 		}
 		manifest_free(m);
 	}
+	free(sets.v);
 	return status;
 }
 
@@ -156,8 +179,9 @@ static int parse_trace(const char *arg, struct trace *t)
 
 static int cmd_run(int argc, char **argv, uint64_t t_start)
 {
-	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS };
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS, OPT_SET };
 	static const struct option opts[] = {
+		{ "set", required_argument, NULL, OPT_SET },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "trace", optional_argument, NULL, OPT_TRACE },
@@ -167,6 +191,7 @@ static int cmd_run(int argc, char **argv, uint64_t t_start)
 	};
 	struct run_options opt = { .color = WHEN_UNSET, .t_start = t_start };
 	struct trace trace = { 0 };
+	struct sets sets = { 0 };
 	struct manifest *m;
 	int status, c;
 
@@ -181,6 +206,12 @@ static int cmd_run(int argc, char **argv, uint64_t t_start)
 			break;
 		case OPT_NO_COLOR:
 			opt.color = WHEN_NEVER;
+			break;
+		case OPT_SET:
+			if (sets_add(&sets, optarg, argc) < 0) {
+				status = STATUS_GUEST_FAILED;
+				goto out;
+			}
 			break;
 		case OPT_TRACE:
 			if (trace.out != NULL && trace.out != stderr)
@@ -214,13 +245,14 @@ static int cmd_run(int argc, char **argv, uint64_t t_start)
 				     argv[optind + 1]);
 		goto out;
 	}
-	m = load_or_report(argv[optind]);
+	m = load_or_report(argv[optind], &sets);
 	status = STATUS_USAGE;
 	if (m != NULL) {
 		status = machine_run(m, &opt);
 		manifest_free(m);
 	}
 out:
+	free(sets.v);
 	if (trace.out != NULL && trace.out != stderr && fclose(trace.out) != 0)
 		fprintf(stderr, "minikvm: the trace file: %s\n", strerror(errno));
 	if (opt.stats_json != NULL && fclose(opt.stats_json) != 0)
@@ -247,20 +279,28 @@ static void std_fds_open(void)
 
 static int cmd_bench(int argc, char **argv)
 {
-	enum { OPT_REPEAT = 256, OPT_JSON };
+	enum { OPT_REPEAT = 256, OPT_JSON, OPT_SET };
 	static const struct option opts[] = {
+		{ "set", required_argument, NULL, OPT_SET },
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bench_options o = { 0 };
+	struct sets sets = { 0 };
 	struct manifest *m;
 	char *end;
 	int status = STATUS_OK, c;
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
+		case OPT_SET:
+			if (sets_add(&sets, optarg, argc) < 0) {
+				status = STATUS_GUEST_FAILED;
+				goto out;
+			}
+			break;
 		case OPT_REPEAT:
 			o.repeat = strtoull(optarg, &end, 10);
 			if (*end != '\0' || o.repeat < 1 || o.repeat > BENCH_MAX_RUNS) {
@@ -290,13 +330,14 @@ static int cmd_bench(int argc, char **argv)
 		status = usage_error("%s", "bench: one manifest expected");
 		goto out;
 	}
-	m = load_or_report(argv[optind]);
+	m = load_or_report(argv[optind], &sets);
 	status = STATUS_USAGE;
 	if (m != NULL) {
 		status = bench_run(m, &o);
 		manifest_free(m);
 	}
 out:
+	free(sets.v);
 	if (o.json != NULL && fclose(o.json) != 0) {
 		fprintf(stderr, "minikvm: the JSON file: %s\n", strerror(errno));
 		status = STATUS_GUEST_FAILED;

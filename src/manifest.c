@@ -281,8 +281,22 @@ static const struct scalar_check manifest_checks[] = {
 struct builder {
 	struct diags *d;
 	const struct ypos *pos;
+	const char *const *sets;	/* --set PATH=VALUE arguments */
+	size_t nsets;
 	size_t errors;
 };
+
+/* The --set argument that gave the field PATH, or NULL. */
+static const char *set_for(const struct builder *b, const char *path)
+{
+	for (size_t i = 0; i < b->nsets; i++) {
+		size_t n = strcspn(b->sets[i], "=");
+
+		if (strlen(path) == n && strncmp(b->sets[i], path, n) == 0)
+			return b->sets[i];
+	}
+	return NULL;
+}
 
 /* Reports an error about the field PATH, located at its value. */
 static void fail(struct builder *b, const char *path, const char *fmt, ...)
@@ -291,6 +305,7 @@ static void fail(struct builder *b, const char *path, const char *fmt, ...)
 static void fail(struct builder *b, const char *path, const char *fmt, ...)
 {
 	unsigned line, col;
+	const char *origin;
 	char *msg = NULL;
 	va_list ap;
 
@@ -298,8 +313,15 @@ static void fail(struct builder *b, const char *path, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	ypos_find(b->pos, path, &line, &col);
-	diags_add(b->d, line, col, path, "%s", msg ? msg : "(out of memory)");
+	if ((origin = set_for(b, path)) != NULL) {
+		char arg[300];
+
+		snprintf(arg, sizeof arg, "--set %s", origin);
+		diags_add_origin(b->d, arg, path, "%s", msg ? msg : "(out of memory)");
+	} else {
+		ypos_find(b->pos, path, &line, &col);
+		diags_add(b->d, line, col, path, "%s", msg ? msg : "(out of memory)");
+	}
 	free(msg);
 	b->errors++;
 }
@@ -611,14 +633,152 @@ static cyaml_config_t cyaml_config(struct cyaml_log *log)
 	};
 }
 
+/*
+ * Applies one --set PATH=VALUE to the raw manifest, walking the libcyaml
+ * schema as the loader does: the same field names, enums and scalar
+ * checks; absent mappings are created.  Returns 0, or -1 (reported).
+ */
+static int apply_set(struct raw_manifest *raw, const char *set, struct diags *d)
+{
+	char arg[300];
+	const cyaml_schema_value_t *schema = &manifest_schema;
+	const char *eq = strchr(set, '='), *p = set;
+	char path[256], spath[256], msg[600];
+	size_t plen = 0, splen = 0;
+	uint8_t *base = (uint8_t *)raw;
+	const char *value;
+
+	snprintf(arg, sizeof arg, "--set %s", set);
+	if (eq == NULL || eq == set || (size_t)(eq - set) >= sizeof path)
+		goto usage;
+	value = eq + 1;
+	path[0] = spath[0] = '\0';
+	while (p < eq) {
+		const cyaml_schema_field_t *f = NULL;
+		const char *names[64];
+		char key[64];
+		size_t n = 0, k = strcspn(p, ".[=");
+		uint8_t *addr;
+
+		if (k == 0 || k >= sizeof key)
+			goto usage;
+		memcpy(key, p, k);
+		key[k] = '\0';
+		p += k;
+		plen += (size_t)snprintf(path + plen, sizeof path - plen, "%s%s", plen ? "." : "", key);
+		splen += (size_t)snprintf(spath + splen, sizeof spath - splen, "%s%s", splen ? "." : "", key);
+		if (schema->type != CYAML_MAPPING) {
+			diags_add_origin(d, arg, path, "%s has no fields", key);
+			return -1;
+		}
+		for (; schema->mapping.fields[n].key != NULL && n < 64; n++) {
+			names[n] = schema->mapping.fields[n].key;
+			if (strcmp(names[n], key) == 0)
+				f = &schema->mapping.fields[n];
+		}
+		if (f == NULL) {
+			const char *near = yamlcheck_nearest(key, names, n);
+
+			if (near)
+				diags_add_origin(d, arg, path, "unknown key (did you mean '%s'?)", near);
+			else
+				diags_add_origin(d, arg, path, "unknown key");
+			return -1;
+		}
+		addr = base + f->data_offset;
+		schema = &f->value;
+		if (schema->type == CYAML_MAPPING) {
+			if (schema->flags & CYAML_FLAG_POINTER) {
+				void **pp = (void **)addr;
+
+				if (*pp == NULL && (*pp = calloc(1, schema->data_size)) == NULL)
+					return -1;
+				addr = *pp;
+			}
+			base = addr;
+			if (*p != '.') {
+				diags_add_origin(d, arg, path, "is a mapping (set one of its fields)");
+				return -1;
+			}
+			p++;
+			continue;
+		}
+		if (schema->type == CYAML_SEQUENCE) {
+			unsigned count = 0, idx;
+			char *end;
+
+			memcpy(&count, base + f->count_offset,
+			       f->count_size < sizeof count ? f->count_size : sizeof count);
+			if (*p != '[') {
+				diags_add_origin(d, arg, path, "is a sequence (set a field of one entry, e.g. %s[0].memory)", path);
+				return -1;
+			}
+			idx = (unsigned)strtoul(p + 1, &end, 10);
+			if (end == p + 1 || *end != ']') {
+				diags_add_origin(d, arg, path, "expected an index such as [0]");
+				return -1;
+			}
+			plen += (size_t)snprintf(path + plen, sizeof path - plen, "[%u]", idx);
+			splen += (size_t)snprintf(spath + splen, sizeof spath - splen, "[]");
+			if (idx >= count) {
+				diags_add_origin(d, arg, path, "no such entry (the manifest has %u)", count);
+				return -1;
+			}
+			schema = schema->sequence.entry;
+			base = *(uint8_t **)addr + (size_t)idx * schema->data_size;
+			p = end + 1;
+			if (*p != '.') {
+				diags_add_origin(d, arg, path, "is a mapping (set one of its fields)");
+				return -1;
+			}
+			p++;
+			continue;
+		}
+		/* a scalar: the last component */
+		if (p != eq)
+			goto usage;
+		if (yamlcheck_value(schema, spath, value, manifest_checks, msg, sizeof msg) < 0) {
+			diags_add_origin(d, arg, path, "%s", msg);
+			return -1;
+		}
+		if (schema->type == CYAML_ENUM) {
+			for (uint32_t i = 0; i < schema->enumeration.count; i++) {
+				if (strcmp(schema->enumeration.strings[i].str, value) == 0) {
+					int v = (int)schema->enumeration.strings[i].val;
+
+					memcpy(addr, &v, sizeof v);
+				}
+			}
+		} else {
+			char **sp = (char **)addr, *copy = strdup(value);
+
+			if (copy == NULL)
+				return -1;
+			free(*sp);
+			*sp = copy;
+		}
+		return 0;
+	}
+usage:
+	diags_add_origin(d, arg, NULL, "expected PATH=VALUE, e.g. vcpus[0].memory=1M");
+	return -1;
+}
+
 int manifest_parse(const char *file, const uint8_t *data, size_t len,
 		   struct manifest **out, struct diags *d)
+{
+	return manifest_parse_with(file, data, len, NULL, 0, out, d);
+}
+
+int manifest_parse_with(const char *file, const uint8_t *data, size_t len,
+			const char *const *sets, size_t nsets,
+			struct manifest **out, struct diags *d)
 {
 	struct cyaml_log log = { "" };
 	cyaml_config_t cfg = cyaml_config(&log);
 	struct raw_manifest *raw = NULL;
 	struct ypos pos = { 0 };
-	struct builder b = { .d = d, .pos = &pos };
+	struct builder b = { .d = d, .pos = &pos, .sets = sets, .nsets = nsets };
 	cyaml_err_t err;
 
 	*out = NULL;
@@ -636,7 +796,11 @@ int manifest_parse(const char *file, const uint8_t *data, size_t len,
 			  cyaml_strerror(err));
 		goto out;
 	}
-	*out = manifest_build(&b, file, raw);
+	for (size_t i = 0; i < nsets; i++)
+		if (apply_set(raw, sets[i], d) < 0)
+			b.errors++;
+	if (b.errors == 0)
+		*out = manifest_build(&b, file, raw);
 	cyaml_free(&cfg, &manifest_schema, raw, 0);
 	if (*out != NULL && b.errors > 0) {
 		manifest_free(*out);
@@ -648,6 +812,12 @@ out:
 }
 
 int manifest_load(const char *file, struct manifest **out, struct diags *d)
+{
+	return manifest_load_with(file, NULL, 0, out, d);
+}
+
+int manifest_load_with(const char *file, const char *const *sets, size_t nsets,
+		       struct manifest **out, struct diags *d)
 {
 	uint8_t *data = malloc(MANIFEST_MAX_BYTES + 1);
 	size_t len = 0;
@@ -661,7 +831,7 @@ int manifest_load(const char *file, struct manifest **out, struct diags *d)
 	}
 	why = file_read(file, data, MANIFEST_MAX_BYTES, &len);
 	if (why == NULL)
-		rc = manifest_parse(file, data, len, out, d);
+		rc = manifest_parse_with(file, data, len, sets, nsets, out, d);
 	else if (strcmp(why, "is too large") == 0)
 		diags_add(d, 0, 0, NULL, "the manifest is larger than %u bytes",
 			  MANIFEST_MAX_BYTES);

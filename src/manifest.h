@@ -110,12 +110,24 @@ struct manifest {
 int manifest_load(const char *file, struct manifest **out, struct diags *d);
 
 /*
+ * manifest_load_with - the same, then applies SETS (NSETS strings
+ * "PATH=VALUE", e.g. "vcpus[0].memory=1M", as given to --set) over the
+ * file's values before checking: built-in defaults < file < --set.  A bad
+ * override's error names the argument instead of a file line.
+ */
+int manifest_load_with(const char *file, const char *const *sets, size_t nsets,
+		       struct manifest **out, struct diags *d);
+
+/*
  * manifest_parse - the same for a manifest already in memory: LEN bytes at
  * DATA, as if read from FILE (which names it in errors and anchors its
  * relative image paths).  For manifest_load, and the fuzzer.
  */
 int manifest_parse(const char *file, const uint8_t *data, size_t len,
 		   struct manifest **out, struct diags *d);
+int manifest_parse_with(const char *file, const uint8_t *data, size_t len,
+			const char *const *sets, size_t nsets,
+			struct manifest **out, struct diags *d);
 
 /*
  * manifest_print - writes M as YAML to OUT, defaults applied and paths

@@ -330,12 +330,77 @@ static void key_read(struct walker *w, struct frame *f, const char *key,
 	}
 }
 
+int yamlcheck_value(const cyaml_schema_value_t *s, const char *spath,
+		    const char *v, const struct scalar_check *checks, char *msg,
+		    size_t msglen)
+{
+	char shown[SHOW_LEN * 4 + 8];
+	size_t len = strlen(v);
+
+	if (!is_scalar_type(s)) {
+		snprintf(msg, msglen, "expected %s, got a scalar", kind_name(s));
+		return -1;
+	}
+	if (s->type == CYAML_ENUM) {
+		const char *names[64] = { NULL };
+		char list[512];
+		size_t n = s->enumeration.count < 64 ? s->enumeration.count : 64, o = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			names[i] = s->enumeration.strings[i].str;
+			if (strcmp(v, names[i]) == 0)
+				return 0;
+		}
+		const char *near = yamlcheck_nearest(v, names, n);
+
+		if (near != NULL) {
+			snprintf(msg, msglen, "\"%s\" is not a valid value (did you mean '%s'?)",
+				 show(v, shown, sizeof shown), near);
+			return -1;
+		}
+		list[0] = '\0';
+		for (size_t i = 0; i < n && o < sizeof list; i++)
+			o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+					      i ? ", " : "", names[i]);
+		snprintf(msg, msglen, "\"%s\" is not a valid value (expected one of: %s)",
+			 show(v, shown, sizeof shown), list);
+		return -1;
+	}
+	if (s->type == CYAML_STRING) {
+		if (len < s->string.min) {
+			if (len == 0)
+				snprintf(msg, msglen, "is empty (expected a value)");
+			else
+				snprintf(msg, msglen, "is too short (at least %u bytes)",
+					 s->string.min);
+			return -1;
+		}
+		if (s->string.max != CYAML_UNLIMITED && len > s->string.max) {
+			snprintf(msg, msglen, "is too long (%zu bytes; at most %u)", len,
+				 s->string.max);
+			return -1;
+		}
+	}
+	for (const struct scalar_check *c = checks; c && c->schema_path; c++) {
+		const char *why = NULL;
+
+		if (strcmp(c->schema_path, spath) != 0)
+			continue;
+		if (c->check(v, &why) < 0) {
+			snprintf(msg, msglen, "\"%s\" %s (expected %s)",
+				 show(v, shown, sizeof shown), why, c->expected);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void scalar_value(struct walker *w, const cyaml_schema_value_t *s,
 			 const yaml_event_t *ev, unsigned line, unsigned col)
 {
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
-	char shown[SHOW_LEN * 4 + 8];
+	char msg[600];
 
 	pos_add(w, line, col, false);
 	if (s == NULL)
@@ -351,52 +416,8 @@ static void scalar_value(struct walker *w, const cyaml_schema_value_t *s,
 		    empty ? "nothing" : "a scalar");
 		return;
 	}
-	if (s->type == CYAML_ENUM) {
-		const char *names[64];
-		char list[512];
-		size_t n = s->enumeration.count < 64 ? s->enumeration.count : 64, o = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			names[i] = s->enumeration.strings[i].str;
-			if (strcmp(v, names[i]) == 0)
-				return;
-		}
-		const char *near = yamlcheck_nearest(v, names, n);
-
-		if (near != NULL) {
-			ERR(w, line, col, "\"%s\" is not a valid value (did you mean '%s'?)",
-			    show(v, shown, sizeof shown), near);
-			return;
-		}
-		list[0] = '\0';
-		for (size_t i = 0; i < n && o < sizeof list; i++)
-			o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
-					      i ? ", " : "", names[i]);
-		ERR(w, line, col, "\"%s\" is not a valid value (expected one of: %s)",
-		    show(v, shown, sizeof shown), list);
-		return;
-	}
-	if (s->type == CYAML_STRING) {
-		if (len < s->string.min) {
-			ERR(w, line, col, len == 0 ? "is empty (expected a value)" :
-			    "is too short (at least %u bytes)", s->string.min);
-			return;
-		}
-		if (s->string.max != CYAML_UNLIMITED && len > s->string.max) {
-			ERR(w, line, col, "is too long (%zu bytes; at most %u)", len,
-			    s->string.max);
-			return;
-		}
-	}
-	for (const struct scalar_check *c = w->checks; c && c->schema_path; c++) {
-		const char *why = NULL;
-
-		if (strcmp(c->schema_path, w->spath) != 0)
-			continue;
-		if (c->check(v, &why) < 0)
-			ERR(w, line, col, "\"%s\" %s (expected %s)",
-			    show(v, shown, sizeof shown), why, c->expected);
-	}
+	if (yamlcheck_value(s, w->spath, v, w->checks, msg, sizeof msg) < 0)
+		ERR(w, line, col, "%s", msg);
 }
 
 /* A mapping or sequence starts: push its frame.  Returns -1 if too deep. */

@@ -61,6 +61,16 @@ size_t yamlcheck_run(const uint8_t *data, size_t len,
 		     struct diags *d);
 
 /*
+ * yamlcheck_value - checks one scalar VALUE against the scalar schema S
+ * whose schema path is SPATH ("vcpus[].memory"), as the walk does: enum
+ * values, string lengths, CHECKS.  Returns 0, or -1 with the message in MSG.
+ * For values that come from elsewhere than a file (--set).
+ */
+int yamlcheck_value(const cyaml_schema_value_t *s, const char *spath,
+		    const char *value, const struct scalar_check *checks,
+		    char *msg, size_t msglen);
+
+/*
  * ypos_find - the position of the value at PATH, or, if that value is
  * absent from the document, of its nearest enclosing value that is present
  * ("vcpus[1].stdin" -> "vcpus[1]" -> "vcpus").  Returns false (and 0:0) if
