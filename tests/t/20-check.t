@@ -5,7 +5,7 @@
 . tests/lib.sh
 bad=$(ls tests/manifests/bad/*.yaml)
 good=$(ls tests/manifests/good/*.yaml tests/manifests/good/*.yml)
-plan $(($(echo "$bad" | wc -l) + 2 * $(echo "$good" | wc -l) + 2))
+plan $(($(echo "$bad" | wc -l) + 2 * $(echo "$good" | wc -l) + 3))
 for f in $bad; do
 	exp=${f%.yaml}.err
 	st=0
@@ -41,4 +41,15 @@ if [ "$st" -eq 2 ] && [ "$n" -ge "$(echo "$bad" | wc -l)" ]; then
 	pass "check of many files reports every file's errors"
 else
 	fail "check of many files (status $st, $n errors)"
+fi
+# configs/reference.yaml names every field of the C schema (and is run by
+# tests/t/30-run.t, so it stays valid).
+missing=
+for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' src/manifest.c | sort -u); do
+	grep -Eq "^ *(- )?$key:" configs/reference.yaml || missing="$missing $key"
+done
+if [ -z "$missing" ]; then
+	pass "configs/reference.yaml shows every field of the schema"
+else
+	fail "configs/reference.yaml lacks:$missing"
 fi
