@@ -43,6 +43,19 @@ kvm_usable() {
 	[ -c "$dev" ] && [ -r "$dev" ] && [ -w "$dev" ]
 }
 
+# plan_kvm N: the plan; then, where /dev/kvm is unusable, all N tests
+# skipped (failed under CI=true) and the script ends.
+plan_kvm() {
+	plan "$1"
+	kvm_usable && return 0
+	i=1
+	while [ "$i" -le "$1" ]; do
+		skip_or_fail "KVM test $i" "/dev/kvm is not usable here"
+		i=$((i + 1))
+	done
+	exit 0
+}
+
 # now_ms: a monotonic-enough wall clock in milliseconds.  Where date has
 # no %N (busybox, in the lab VM), the kernel's uptime, in 10 ms steps.
 now_ms() {

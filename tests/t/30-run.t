@@ -9,14 +9,7 @@
 exp=tests/e2e/expected
 # configs/os-1k.yaml has its own test, tests/t/60-os-1k.t
 cases=$(ls configs/*.yaml tests/e2e/*.yaml | grep -v '^configs/os-1k.yaml$')
-plan $(($(echo "$cases" | wc -l) + 7))
-
-if ! kvm_usable; then
-	for i in $(seq 1 $(($(echo "$cases" | wc -l) + 7))); do
-		skip_or_fail "KVM test $i" "/dev/kvm is not usable here"
-	done
-	exit 0
-fi
+plan_kvm $(($(echo "$cases" | wc -l) + 7))
 
 for m in $cases; do
 	run_case "$m" "$exp"

@@ -6,13 +6,7 @@
 . tests/lib.sh
 exp=tests/hostile/expected
 cases=$(ls tests/hostile/*.yaml | grep -v '/flood.yaml$')
-plan $(($(echo "$cases" | wc -l) + 2))
-if ! kvm_usable; then
-	for i in $(seq 1 $(($(echo "$cases" | wc -l) + 2))); do
-		skip_or_fail "KVM test $i" "/dev/kvm is not usable here"
-	done
-	exit 0
-fi
+plan_kvm $(($(echo "$cases" | wc -l) + 2))
 for m in $cases; do
 	run_case "$m" "$exp"
 done
