@@ -94,11 +94,17 @@ check: deps
 install: $(BUILD)/minikvm
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/minikvm $(DESTDIR)$(BINDIR)/minikvm
-	install -d $(DESTDIR)$(MANDIR)/man1
-	install -m 644 man/minikvm.1 $(DESTDIR)$(MANDIR)/man1/minikvm.1
+	for page in man/*.[157]; do \
+		sec=$${page##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$sec && \
+		install -m 644 $$page $(DESTDIR)$(MANDIR)/man$$sec/ || exit 1; \
+	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/minikvm $(DESTDIR)$(MANDIR)/man1/minikvm.1
+	rm -f $(DESTDIR)$(BINDIR)/minikvm
+	for page in man/*.[157]; do \
+		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; \
+	done
 
 clean: os-1k-clean
 	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o
