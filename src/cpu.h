@@ -64,7 +64,7 @@ int cpu_setup_real_mode(int vcpu_fd, const struct cpu_boot *b, struct err *e);
 /*
  * cpu_setup_protected_mode - 32-bit protected mode: writes the GDT and TSS
  * into the boot area, CS = CPU_SEL_CODE32, DS = ES = FS = GS = SS =
- * CPU_SEL_DATA (flat, base 0, limit 4 GiB), TR = CPU_SEL_TSS, CR0 = PE|ET
+ * CPU_SEL_DATA (flat, base 0, limit 4 GiB), TR = CPU_SEL_TSS, CR0 = PE|ET|NE
  * (with paging: also PG, CR4 = PSE, CR3 = the page directory, identity
  * mapping all of RAM), EFLAGS = 0x2, EIP = entry, ESP = stack or the start
  * of the boot area; other general registers 0; IDT limit 0.
@@ -76,7 +76,7 @@ int cpu_setup_protected_mode(int vcpu_fd, const struct cpu_boot *b,
 /*
  * cpu_setup_long_mode - 64-bit mode: the same GDT, CS = CPU_SEL_CODE64,
  * data segments CPU_SEL_DATA, 4-level page tables identity-mapping all of
- * RAM with 2 MiB pages, CR0 = PE|ET|PG, CR4 = PAE, EFER = LME|LMA,
+ * RAM with 2 MiB pages, CR0 = PE|ET|NE|PG, CR4 = PAE, EFER = LME|LMA,
  * RIP = entry, RSP = stack or the start of the boot area, RFLAGS = 0x2.
  * Returns 0, or -1 with E set.
  */

@@ -1,6 +1,6 @@
 /*
  * hypercall.c - the hypercall port, 0x500: EXIT, PUTCHAR, GETCHAR, PUTNUM,
- * PUTS (see hypercall.h and guests/minikvm.h).
+ * PUTS, EXIT_STATUS (see hypercall.h and guests/minikvm.h).
  */
 #include "hypercall.h"
 

@@ -30,8 +30,8 @@
 enum cpu_mode {
 	CPU_MODE_UNSET = 0,
 	CPU_MODE_REAL,		/* 16-bit real mode */
-	CPU_MODE_PROTECTED,	/* 32-bit protected mode (not yet supported) */
-	CPU_MODE_LONG,		/* 64-bit long mode (not yet supported) */
+	CPU_MODE_PROTECTED,	/* 32-bit protected mode */
+	CPU_MODE_LONG,		/* 64-bit long mode */
 };
 
 /* auto | always | never, for console colour and line prefixes. */
