@@ -16,7 +16,8 @@ LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml 
 
 # Debian packages the build and the tests need (see .ci/run).
 DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils \
-	clang libclang-rt-14-dev time valgrind mandoc man-db $(LAB_DEBS)
+	clang libclang-rt-14-dev time valgrind mandoc man-db python3-jsonschema python3-yaml \
+	$(LAB_DEBS)
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
