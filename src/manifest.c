@@ -383,6 +383,27 @@ static char *default_name(const char *file)
 	return out;
 }
 
+/*
+ * A path as it may appear in a one-line diagnostic: control bytes (a
+ * newline in a file name, say) become \xNN.  In a static buffer per thread.
+ */
+static const char *shown_path(const char *p)
+{
+	static __thread char buf[4 * 4096 + 1];
+	size_t o = 0;
+
+	for (; *p != '\0' && o + 5 < sizeof buf; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Checks an ELF image against the mode and the memory below LIMIT. */
 static void check_elf(struct builder *b, const char *path,
 		      const struct manifest *m, struct vcpu_config *v,
@@ -396,17 +417,17 @@ static void check_elf(struct builder *b, const char *path,
 	if (img == NULL || v->image_size > ELF_MAX_FILE ||
 	    (data = malloc(v->image_size ? v->image_size : 1)) == NULL) {
 		fail(b, path, "'%s' is too large for an ELF image (at most %u bytes)",
-		     v->image, ELF_MAX_FILE);
+		     shown_path(v->image), ELF_MAX_FILE);
 		goto out;
 	}
 	why = file_read(v->image, data, v->image_size, &len);
 	if (why != NULL)
-		fail(b, path, "cannot use '%s': %s", v->image, why);
+		fail(b, path, "cannot use '%s': %s", shown_path(v->image), why);
 	else if (m->mode == CPU_MODE_REAL)
 		fail(b, path, "'%s' is an ELF image, which needs mode protected or long",
-		     v->image);
+		     shown_path(v->image));
 	else if (elf_parse(data, len, m->mode, limit, img) < 0)
-		fail(b, path, "'%s': %s", v->image, img->why);
+		fail(b, path, "'%s': %s", shown_path(v->image), img->why);
 	else
 		v->entry_ip = img->entry;
 out:
@@ -450,11 +471,11 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 	why = file_size(v->image, &v->image_size);
 	have_image = why == NULL;
 	if (why != NULL)
-		fail(b, AT(".image"), "cannot use '%s': %s", v->image, why);
+		fail(b, AT(".image"), "cannot use '%s': %s", shown_path(v->image), why);
 	else if (v->image_size == 0)
-		fail(b, AT(".image"), "'%s' is empty (expected a guest image)", v->image);
+		fail(b, AT(".image"), "'%s' is empty (expected a guest image)", shown_path(v->image));
 	else if ((why = file_read_prefix(v->image, magic, sizeof magic, &n)) != NULL)
-		fail(b, AT(".image"), "cannot read '%s': %s", v->image, why);
+		fail(b, AT(".image"), "cannot read '%s': %s", shown_path(v->image), why);
 	else
 		v->is_elf = elf_is_elf(magic, n);
 
@@ -477,7 +498,7 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 			     top < v->memory ? " below minikvm's boot area" : "");
 		} else if (have_image && v->image_size > top - v->load) {
 			fail(b, AT(".image"), "'%s' is %llu bytes; only %llu fit between load 0x%llx and the end of %s (%s)",
-			     v->image, (unsigned long long)v->image_size,
+			     shown_path(v->image), (unsigned long long)v->image_size,
 			     (unsigned long long)(top - v->load),
 			     (unsigned long long)v->load,
 			     top < v->memory ? "memory below minikvm's boot area" : "memory",
