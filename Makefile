@@ -14,10 +14,11 @@ WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
 LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml -lyaml -ljson-c) -lpthread
 
-# Debian packages the build and the tests need (see .ci/run).
-DEBS = build-essential pkg-config perl libcyaml-dev libyaml-dev libjson-c-dev bsdutils \
-	clang libclang-rt-14-dev time valgrind mandoc man-db python3-jsonschema python3-yaml \
-	$(LAB_DEBS)
+# Debian packages: what building and running needs (make run), and what
+# the tests need on top (make check; .ci/run installs both).
+RUN_DEBS = build-essential pkg-config libcyaml-dev libyaml-dev libjson-c-dev
+TEST_DEBS = perl bsdutils clang libclang-rt-14-dev time valgrind mandoc man-db \
+	python3-jsonschema python3-yaml $(LAB_DEBS)
 
 BUILD = build
 SRCS = $(wildcard src/*.c)
@@ -42,14 +43,20 @@ GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 all: $(BUILD)/minikvm $(BUILD)/test_manifest $(GUESTS) $(OS1K_ELF)
 
 # Installs what is missing; does nothing when everything is there.
-deps:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "make: installing $$missing"; \
 		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
+endef
+deps-run:
+	$(call install_missing,$(RUN_DEBS))
+deps:
+	$(call install_missing,$(RUN_DEBS) $(TEST_DEBS))
+.PHONY: deps deps-run
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
@@ -73,8 +80,8 @@ $(BUILD):
 	ld -m elf_x86_64 -n -Ttext=0x100000 -e _start -z noexecstack -o $@ $<
 .PRECIOUS: %.o
 
-run: deps
-	$(MAKE) all lab-image
+run: deps-run
+	$(MAKE) all
 	$(BUILD)/minikvm run $(CONFIG)
 
 # The suite runs twice: on the normal build, then on one built with
@@ -146,5 +153,5 @@ fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_image $(GUESTS)
 # Benchmarks (tests/bench/run-bench): not tests; see README "Benchmarks".
 .PHONY: bench
 bench: deps
-	$(MAKE) all lab-image
+	$(MAKE) all
 	tests/bench/run-bench
