@@ -33,6 +33,9 @@ GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 .PHONY: all run check deps install uninstall clean
 .DEFAULT_GOAL := all
 
+# configs/linux.yaml's kernel and initramfs (make linux-assets, below)
+LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
+
 # Included before any rule names their outputs as prerequisites (which
 # make expands as it reads them):
 # the 1K OS, a teaching kernel booted by configs/os-1k.yaml (OS1K_ELF),
@@ -138,7 +141,7 @@ $(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_MANIFEST_SRCS = src/manifest.c src/yamlcheck.c src/units.c src/diag.c \
+FUZZ_MANIFEST_SRCS = src/manifest.c src/yamlcheck.c src/units.c src/diag.c src/linux.c \
 	src/fileio.c src/cpu.c src/elf_image.c
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(wildcard src/*.h)
 	mkdir -p $(dir $@)
@@ -149,6 +152,15 @@ $(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(wildcard src
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_image $(GUESTS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
+
+# configs/linux.yaml's guest: Debian's cloud kernel and a busybox-static
+# initramfs (tests/linux/mkassets), into build/linux/ (not $(BUILD): the
+# manifest names the path).  The lab image carries them (tests/t/65-linux.t).
+.PHONY: linux-assets
+linux-assets: $(LINUX_ASSETS)
+build/linux/initramfs: tests/linux/mkassets
+	tests/linux/mkassets build/linux
+build/linux/vmlinuz: build/linux/initramfs
 
 # Benchmarks (tests/bench/run-bench): not tests; see README "Benchmarks".
 .PHONY: bench

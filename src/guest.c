@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpu.h"
@@ -16,6 +17,7 @@
 #include "probe.h"
 #include "fileio.h"
 #include "hypercall.h"
+#include "linux.h"
 #include "minikvm.h"
 
 /* Copies the image into guest memory: a flat binary at cfg->load, or an
@@ -70,6 +72,135 @@ out:
 	return rc;
 }
 
+/*
+ * A Linux guest (linux.h): the bzImage and initrd into memory, the zero
+ * page, and the vCPU at the 32-bit entry point, paging and interrupts
+ * off, ESI = the zero page (boot.rst, "32-bit boot protocol").
+ */
+static int guest_load_linux(struct guest *g, const struct vcpu_config *cfg,
+			    struct err *e)
+{
+	uint64_t top = cpu_boot_area(CPU_MODE_PROTECTED, false, g->vm.mem_size);
+	uint64_t size, initrd_addr = 0, initrd_size = 0;
+	struct linux_image img;
+	struct cpu_boot boot;
+	struct kvm_regs regs;
+	uint8_t *kernel = NULL;
+	const char *why;
+	size_t len, initrd_len;
+	int rc = -1;
+
+	if ((why = file_size(cfg->image, &size)) != NULL)
+		return err_set(e, "kernel '%s': %s", cfg->image, why);
+	if ((kernel = malloc(size ? size : 1)) == NULL)
+		return err_set(e, "kernel '%s': out of memory", cfg->image);
+	if ((why = file_read(cfg->image, kernel, size, &len)) != NULL) {
+		err_set(e, "kernel '%s': %s", cfg->image, why);
+		goto out;
+	}
+	if (linux_parse(kernel, len, len, &img) < 0) {
+		err_set(e, "kernel '%s': %s", cfg->image, img.why);
+		goto out;
+	}
+	if (cfg->initrd != NULL) {
+		if ((why = file_size(cfg->initrd, &initrd_size)) != NULL) {
+			err_set(e, "initrd '%s': %s", cfg->initrd, why);
+			goto out;
+		}
+		initrd_addr = linux_initrd_addr(&img, initrd_size, top);
+		if (initrd_addr == 0) {
+			err_set(e, "initrd '%s': does not fit above the kernel", cfg->initrd);
+			goto out;
+		}
+		why = file_read(cfg->initrd, g->vm.mem + initrd_addr, top - initrd_addr,
+				&initrd_len);
+		if (why != NULL) {
+			err_set(e, "initrd '%s': %s", cfg->initrd, why);
+			goto out;
+		}
+		initrd_size = initrd_len;
+	}
+	if (linux_setup(g->vm.mem, g->vm.mem_size, kernel, len, cfg->cmdline,
+			initrd_addr, initrd_size, &why) < 0) {
+		err_set(e, "kernel '%s': %s", cfg->image, why);
+		goto out;
+	}
+	boot = (struct cpu_boot){ .mem = g->vm.mem, .mem_size = g->vm.mem_size,
+				  .entry = LINUX_KERNEL };
+	if (cpu_setup_protected_mode(g->vm.vcpu_fd, &boot, e) < 0)
+		goto out;
+	if (ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &regs) < 0) {
+		err_set(e, "KVM_GET_REGS: %s", strerror(errno));
+		goto out;
+	}
+	regs.rsi = LINUX_ZERO_PAGE;
+	if (ioctl(g->vm.vcpu_fd, KVM_SET_REGS, &regs) < 0) {
+		err_set(e, "KVM_SET_REGS: %s", strerror(errno));
+		goto out;
+	}
+	rc = vm_set_cpuid(&g->vm, e);
+out:
+	free(kernel);
+	return rc;
+}
+
+/* The keyboard controller's status and reset line (port 0x64): writing
+ * 0xFE pulses the CPU's reset, which `reboot=k` (and a panic with
+ * panic=-1) use; it ends the run.  Reads: nothing to read, ready to take
+ * a command. */
+static enum io_result guest_kbc_io(void *owner, uint64_t offset, uint8_t *data,
+				   unsigned size, bool is_write)
+{
+	struct guest *g = owner;
+
+	(void)offset;
+	if (!is_write) {
+		memset(data, 0, size);
+		return IO_OK;
+	}
+	if (data[0] != 0xfe)
+		return IO_OK;
+	g->end_note = "the guest reset the machine (keyboard controller, port 0x64)";
+	return IO_EXIT;
+}
+
+/* The CMOS clock (ports 0x70-0x71, MC146818): the host's UTC time in BCD,
+ * never "update in progress"; other registers read 0. */
+static enum io_result guest_cmos_io(void *owner, uint64_t offset, uint8_t *data,
+				    unsigned size, bool is_write)
+{
+	struct guest *g = owner;
+	time_t now = time(NULL);
+	struct tm tm;
+	int v = 0;
+
+	if (is_write) {
+		if (offset == 0)
+			g->cmos_index = data[0] & 0x7f;
+		return IO_OK;
+	}
+	memset(data, 0, size);
+	if (offset == 0)
+		return IO_OK;
+	gmtime_r(&now, &tm);
+	switch (g->cmos_index) {
+	case 0x00: v = tm.tm_sec; break;
+	case 0x02: v = tm.tm_min; break;
+	case 0x04: v = tm.tm_hour; break;
+	case 0x06: v = tm.tm_wday + 1; break;
+	case 0x07: v = tm.tm_mday; break;
+	case 0x08: v = tm.tm_mon + 1; break;
+	case 0x09: v = tm.tm_year % 100; break;
+	case 0x32: v = 19 + tm.tm_year / 100; break;
+	case 0x0a: data[0] = 0x26; return IO_OK;	/* 32 kHz, no update */
+	case 0x0b: data[0] = 0x02; return IO_OK;	/* 24-hour, BCD */
+	case 0x0d: data[0] = 0x80; return IO_OK;	/* battery good */
+	default: return IO_OK;
+	}
+	data[0] = (uint8_t)((v / 10) << 4 | v % 10);
+	return IO_OK;
+}
+
 int guest_create(struct guest *g, const struct kvm *kvm,
 		 const struct manifest *m, const struct vcpu_config *cfg,
 		 struct console *con, struct console_chan *out, struct err *e)
@@ -86,10 +217,27 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 	g->mode = m->mode;
 	g->paging = m->paging;
 	atomic_init(&g->stop, false);
+	atomic_init(&g->halt_check, false);
 	uart_init(&g->uart, g);
 
-	if (vm_create(&g->vm, kvm, cfg->memory, m->irqchip, e) < 0)
+	g->is_linux = cfg->is_linux;
+	/* Linux turns paging on at once: say so now, not at a triple fault */
+	if (cfg->is_linux && !probe_mode_runs(PROBE_PROTECTED_PAGING))
+		return err_set(e, "this host's KVM refuses 32-bit paging, which Linux turns on; it needs VT-x/AMD-V (see 'minikvm doctor --mode protected+paging')");
+	if (vm_create(&g->vm, kvm, cfg->memory,
+		      cfg->is_linux ? VM_PC : m->irqchip ? VM_IRQCHIP : 0, e) < 0)
 		return -1;
+	if (cfg->is_linux) {
+		if (guest_load_linux(g, cfg, e) < 0)
+			return -1;
+		uart_enable_irq(&g->uart);
+		if (bus_register(&g->pio, UART_COM1_BASE, UART_PORTS, &g->uart,
+				 uart_io, "COM1") < 0 ||
+		    bus_register(&g->pio, 0x64, 1, g, guest_kbc_io, "keyboard controller") < 0 ||
+		    bus_register(&g->pio, 0x70, 2, g, guest_cmos_io, "CMOS") < 0)
+			return err_set(e, "cannot register devices: out of memory");
+		return 0;
+	}
 	if (guest_load_image(g, m, cfg, e) < 0)
 		return -1;
 	boot = (struct cpu_boot){
@@ -266,6 +414,11 @@ static enum guest_status guest_fault(struct guest *g)
 	const char *note = NULL;
 	char what[256];
 
+	if (g->is_linux && reason == KVM_EXIT_SHUTDOWN) {
+		/* Linux's last way to reboot (reboot=t, or after the others) */
+		g->end_note = "the guest reset the machine (triple fault)";
+		return GUEST_DONE;
+	}
 	switch (reason) {
 	case KVM_EXIT_SHUTDOWN:
 		snprintf(what, sizeof what, "guest fault: triple fault (KVM_EXIT_SHUTDOWN)");
@@ -291,6 +444,29 @@ static enum guest_status guest_fault(struct guest *g)
 	return GUEST_FAILED;
 }
 
+/*
+ * A Linux guest halts for good with HLT and interrupts off (its power-off
+ * without ACPI is a halt: "reboot: System halted").  With the in-kernel
+ * irqchip, KVM runs HLT itself and the vCPU sleeps in KVM_RUN; the machine
+ * interrupts it now and then (guest_check_halt), and this looks.
+ */
+static bool guest_halted_for_good(struct guest *g)
+{
+	struct kvm_mp_state mp;
+	struct kvm_regs r;
+
+	return g->is_linux &&
+	       ioctl(g->vm.vcpu_fd, KVM_GET_MP_STATE, &mp) == 0 &&
+	       mp.mp_state == KVM_MP_STATE_HALTED &&
+	       ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0 &&
+	       !(r.rflags & 0x200);	/* IF */
+}
+
+void guest_check_halt(struct guest *g)
+{
+	atomic_store(&g->halt_check, true);
+}
+
 enum guest_status guest_run(struct guest *g)
 {
 	struct kvm_run *run = g->vm.run;
@@ -312,9 +488,18 @@ enum guest_status guest_run(struct guest *g)
 				st->ns_exits += t - t_exit;
 		}
 		if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			int err = errno;
+
+			if ((err == EINTR || err == EAGAIN) &&
+			    atomic_exchange(&g->halt_check, false) &&
+			    guest_halted_for_good(g)) {
+				g->end_note = "the guest halted with interrupts off";
+				g->status = GUEST_DONE;
+				break;
+			}
+			if (err == EINTR || err == EAGAIN)
 				continue;	/* a stop request, or a stray signal */
-			guest_diagnose(g, false, "KVM_RUN: %s", strerror(errno));
+			guest_diagnose(g, false, "KVM_RUN: %s", strerror(err));
 			g->status = GUEST_FAILED;
 			break;
 		}
@@ -362,6 +547,8 @@ out:
 		st->ns_exits += stats_now() - t_exit;
 	st->t_end = stats_now();
 	console_flush(g->out);
+	if (g->end_note != NULL && g->status == GUEST_DONE)
+		fprintf(stderr, "minikvm: vcpu%u: %s: the run ends\n", g->index, g->end_note);
 	return g->status;
 }
 
@@ -375,6 +562,7 @@ void guest_stop(struct guest *g)
 void guest_destroy(struct guest *g)
 {
 	stats_free(&g->stats);
+	uart_destroy(&g->uart);
 	vm_destroy(&g->vm);
 	bus_free(&g->pio);
 	bus_free(&g->mmio);

@@ -48,7 +48,11 @@ struct guest {
 	bool getchar_pending;		/* GETCHAR seen: the next IN reads input */
 	bool warned_in;			/* IN on the hypercall port without GETCHAR */
 	struct uart uart;
+	bool is_linux;			/* a Linux guest (linux.h): a PC's devices */
+	uint8_t cmos_index;		/* CMOS register selected at port 0x70 */
+	const char *end_note;		/* why a Linux guest ended (reset), or NULL */
 	atomic_bool stop;		/* set by the machine to end the run */
+	atomic_bool halt_check;		/* the next EINTR: halted for good? */
 	enum guest_status status;
 	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
 	struct vcpu_stats stats;	/* exits counted; timed with --stats */
@@ -96,6 +100,13 @@ const struct kvm_regs *guest_regs(struct guest *g);
  */
 void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * guest_check_halt - from another thread, before it interrupts KVM_RUN
+ * with a signal: the exit loop then checks whether a Linux guest has halted
+ * with interrupts off (its power-off), and if so ends the run normally.
+ */
+void guest_check_halt(struct guest *g);
 
 /* guest_destroy - unmaps memory and closes the fds; safe on a partial guest. */
 void guest_destroy(struct guest *g);

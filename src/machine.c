@@ -23,6 +23,8 @@
 
 /* Interrupts a vCPU thread's KVM_RUN; its handler does nothing. */
 #define SIG_VCPU_KICK SIGUSR1
+/* How often a Linux guest is checked for a halt with interrupts off. */
+#define HALT_CHECK_MS 500
 
 struct vcpu_thread {
 	struct guest g;
@@ -179,6 +181,10 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 	uint64_t deadline = m->timeout_ns ? now_ns() + m->timeout_ns : 0;
 	size_t ended = 0;
 	int status = STATUS_OK;
+	bool any_linux = false;
+
+	for (size_t i = 0; i < n; i++)
+		any_linux |= m->vcpus[i].is_linux;
 
 	while (ended < n) {
 		struct pollfd fds[2] = {
@@ -193,6 +199,9 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 			timeout_ms = now >= deadline ? 0 :
 				     (int)((deadline - now + 999999) / 1000000);
 		}
+		/* Linux guests: look for a halt with interrupts off twice a second */
+		if (any_linux && (timeout_ms < 0 || timeout_ms > HALT_CHECK_MS))
+			timeout_ms = HALT_CHECK_MS;
 		rc = poll(fds, 2, timeout_ms);
 		if (rc < 0 && errno == EINTR)
 			continue;
@@ -221,6 +230,12 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		if (rc == 0 && deadline && now_ns() >= deadline) {
 			status = STATUS_TIMEOUT;
 			break;
+		}
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (t[i].started && t[i].g.is_linux) {
+				guest_check_halt(&t[i].g);
+				pthread_kill(t[i].thread, SIG_VCPU_KICK);
+			}
 		}
 	}
 	if (ended < n)
@@ -317,7 +332,9 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 			created++;
 			goto out;
 		}
-		if (m->irqchip && cfg->stdin)
+		if (cfg->is_linux && cfg->stdin)	/* its UART's IRQ 4 */
+			console_set_input_irq(&con, uart_input_irq, &vt->g.uart);
+		else if (m->irqchip && cfg->stdin)
 			console_set_input_irq(&con, input_fire, vt);
 	}
 	for (size_t i = 0; i < m->nr_vcpus; i++) {

@@ -26,6 +26,7 @@
 #include "cpu.h"
 #include "elf_image.h"
 #include "fileio.h"
+#include "linux.h"
 #include "units.h"
 #include "yamlcheck.h"
 
@@ -49,8 +50,15 @@ struct raw_bench {
 	char *warmup;
 };
 
+struct raw_linux {
+	char *kernel;
+	char *initrd;
+	char *cmdline;
+};
+
 struct raw_vcpu {
 	char *image;
+	struct raw_linux *linux_;
 	char *memory;
 	enum console_color color;
 	char *load;
@@ -140,9 +148,20 @@ static const cyaml_schema_field_t bench_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t linux_fields[] = {
+	CYAML_FIELD_STRING_PTR("kernel", CYAML_FLAG_DEFAULT, struct raw_linux,
+			       kernel, 1, 4096),
+	CYAML_FIELD_STRING_PTR("initrd", OPT, struct raw_linux, initrd, 1, 4096),
+	/* 65535: LINUX_CMDLINE_MAX - 1, spelt out for tests/schema/ */
+	CYAML_FIELD_STRING_PTR("cmdline", OPT, struct raw_linux, cmdline, 0, 65535),
+	CYAML_FIELD_END
+};
+
+/* image is required unless linux is given (manifest_checks) */
 static const cyaml_schema_field_t vcpu_fields[] = {
-	CYAML_FIELD_STRING_PTR("image", CYAML_FLAG_DEFAULT, struct raw_vcpu,
-			       image, 1, 4096),
+	CYAML_FIELD_STRING_PTR("image", OPT, struct raw_vcpu, image, 1, 4096),
+	CYAML_FIELD_MAPPING_PTR("linux", OPT, struct raw_vcpu, linux_,
+				linux_fields),
 	CYAML_FIELD_STRING_PTR("memory", OPT, struct raw_vcpu, memory, 1, NUM_MAX),
 	CYAML_FIELD_ENUM("color", STRICT_ENUM, struct raw_vcpu, color,
 			 color_strings, N(color_strings)),
@@ -273,6 +292,7 @@ static const struct scalar_check manifest_checks[] = {
 	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
 	{ "vcpus[].stack", check_number, "an address such as 0x90000" },
 	{ "vcpus[].entry", check_entry, "an address such as 0x7c00, or SEG:OFF such as 0x07c0:0" },
+	{ "vcpus[].image|linux", NULL, NULL },
 	{ NULL, NULL, NULL },
 };
 
@@ -435,6 +455,72 @@ out:
 	free(img);
 }
 
+/* A vCPU that boots Linux (linux.h): the bzImage, the initrd and the
+ * memory they need below TOP; MEMORY_OK: v->memory is in range. */
+static void build_linux(struct builder *b, const struct manifest *m,
+			const struct raw_vcpu *r, struct vcpu_config *v,
+			bool memory_ok, uint64_t top)
+{
+	const struct raw_linux *l = r->linux_;
+	char path[64], size1[24], size2[24];
+	struct linux_image img;
+	uint8_t head[0x1000];
+	const char *why;
+	bool kernel_ok = false;
+	size_t n;
+
+#define AT(field) (snprintf(path, sizeof path, "vcpus[%u]%s", v->index, field), path)
+	v->is_linux = true;
+	if (r->image != NULL)
+		fail(b, AT(".linux"), "give either image or linux, not both");
+	if (m->mode != CPU_MODE_PROTECTED)
+		fail(b, AT(".linux"), "a Linux kernel starts in protected mode (expected mode: protected)");
+	else if (m->paging)
+		fail(b, AT(".linux"), "a Linux kernel starts with paging off (expected paging: off)");
+	if (!m->irqchip)
+		fail(b, AT(".linux"), "a Linux kernel needs the interrupt controllers and timer (expected irqchip: true)");
+	if (r->load != NULL)
+		fail(b, AT(".load"), "does not apply to a Linux kernel (it is loaded at 1 MiB)");
+	if (r->entry != NULL)
+		fail(b, AT(".entry"), "does not apply to a Linux kernel (the boot protocol gives the entry point)");
+	if (r->stack != NULL)
+		fail(b, AT(".stack"), "does not apply to a Linux kernel (it sets up its own stack)");
+	v->image = resolve_path(m->file, l->kernel);
+	v->cmdline = strdup(l->cmdline ? l->cmdline : LINUX_DEFAULT_CMDLINE);
+	if (l->initrd != NULL)
+		v->initrd = resolve_path(m->file, l->initrd);
+	if (v->image == NULL || v->cmdline == NULL || (l->initrd && !v->initrd)) {
+		fail(b, AT(".linux"), "out of memory");
+		return;
+	}
+	if ((why = file_size(v->image, &v->image_size)) != NULL)
+		fail(b, AT(".linux.kernel"), "cannot use '%s': %s", shown_path(v->image), why);
+	else if ((why = file_read_prefix(v->image, head, sizeof head, &n)) != NULL)
+		fail(b, AT(".linux.kernel"), "cannot read '%s': %s", shown_path(v->image), why);
+	else if (linux_parse(head, n, v->image_size, &img) < 0)
+		fail(b, AT(".linux.kernel"), "'%s' %s (expected a bzImage, boot protocol 2.06 or later)",
+		     shown_path(v->image), img.why);
+	else
+		kernel_ok = true;
+	if (kernel_ok && strlen(v->cmdline) > img.cmdline_size)
+		fail(b, AT(".linux.cmdline"), "is %zu bytes; this kernel takes at most %u",
+		     strlen(v->cmdline), img.cmdline_size);
+	if (v->initrd != NULL && (why = file_size(v->initrd, &v->initrd_size)) != NULL) {
+		fail(b, AT(".linux.initrd"), "cannot use '%s': %s", shown_path(v->initrd), why);
+		return;
+	}
+	if (!kernel_ok || !memory_ok)
+		return;
+	if (img.footprint_end > top ||
+	    (v->initrd != NULL && linux_initrd_addr(&img, v->initrd_size, top) == 0))
+		fail(b, AT(".memory"), "%s is too little for the kernel (it needs memory up to %s for its init_size)%s%s",
+		     units_format_size(v->memory, size1, sizeof size1),
+		     units_format_size((img.footprint_end + 0xfffff) & ~0xfffffull, size2, sizeof size2),
+		     v->initrd ? " and the initrd above it: " : "",
+		     v->initrd ? shown_path(v->initrd) : "");
+#undef AT
+}
+
 static void build_vcpu(struct builder *b, const struct manifest *m,
 		       const struct raw_vcpu *r, struct vcpu_config *v)
 {
@@ -463,6 +549,17 @@ static void build_vcpu(struct builder *b, const struct manifest *m,
 		top = real ? v->memory : cpu_boot_area(m->mode, m->paging, v->memory);
 	}
 
+	if (r->linux_ != NULL) {
+		build_linux(b, m, r, v, memory_ok, top);
+		v->stdin = false;
+		v->color = r->color != COLOR_UNSET ? r->color :
+			   default_colors[v->index % N(default_colors)];
+		return;
+	}
+	if (r->image == NULL) {	/* yamlcheck reports it; --set cannot remove it */
+		fail(b, AT(""), "missing required key 'image'");
+		return;
+	}
 	v->image = resolve_path(m->file, r->image);
 	if (v->image == NULL) {
 		fail(b, AT(".image"), "out of memory");
@@ -872,6 +969,8 @@ int manifest_print(const struct manifest *m, FILE *out)
 	char (*text)[4][NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
 	bool real = m->mode == CPU_MODE_REAL;
 	char **images = calloc(m->nr_vcpus, sizeof *images);
+	char **initrds = calloc(m->nr_vcpus, sizeof *initrds);
+	struct raw_linux *linuxes = calloc(m->nr_vcpus, sizeof *linuxes);
 	char period[NUM_MAX], timeout[NUM_MAX];
 	struct raw_timer timer = { period };
 	struct raw_console console = { m->color, m->prefix };
@@ -890,7 +989,8 @@ int manifest_print(const struct manifest *m, FILE *out)
 	size_t len = 0;
 	cyaml_err_t err = CYAML_ERR_OOM;
 
-	if (vcpus == NULL || text == NULL || images == NULL)
+	if (vcpus == NULL || text == NULL || images == NULL || initrds == NULL ||
+	    linuxes == NULL)
 		goto out;
 	units_format_duration(m->timer_period_ns, period, sizeof period);
 	units_format_duration(m->timeout_ns, timeout, sizeof timeout);
@@ -919,6 +1019,18 @@ int manifest_print(const struct manifest *m, FILE *out)
 			.stack = text[i][3],
 			.stdin_ = v->stdin ? ONOFF_TRUE : ONOFF_FALSE,
 		};
+		if (v->is_linux) {
+			if (v->initrd != NULL)
+				initrds[i] = realpath(v->initrd, NULL);
+			linuxes[i] = (struct raw_linux){
+				.kernel = vcpus[i].image,
+				.initrd = initrds[i] ? initrds[i] : v->initrd,
+				.cmdline = v->cmdline,
+			};
+			vcpus[i].image = NULL;
+			vcpus[i].linux_ = &linuxes[i];
+			vcpus[i].load = vcpus[i].entry = vcpus[i].stack = NULL;
+		}
 	}
 	err = cyaml_save_data(&yaml, &len, &cfg, &manifest_schema, &raw, 0);
 	if (err == CYAML_OK && fwrite(yaml, 1, len, out) != len)
@@ -927,7 +1039,11 @@ int manifest_print(const struct manifest *m, FILE *out)
 out:
 	for (size_t i = 0; images != NULL && i < m->nr_vcpus; i++)
 		free(images[i]);
+	for (size_t i = 0; initrds != NULL && i < m->nr_vcpus; i++)
+		free(initrds[i]);
 	free(images);
+	free(initrds);
+	free(linuxes);
 	free(vcpus);
 	free(text);
 	if (err != CYAML_OK)
@@ -940,8 +1056,11 @@ void manifest_free(struct manifest *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; m->vcpus != NULL && i < m->nr_vcpus; i++)
+	for (size_t i = 0; m->vcpus != NULL && i < m->nr_vcpus; i++) {
 		free(m->vcpus[i].image);
+		free(m->vcpus[i].initrd);
+		free(m->vcpus[i].cmdline);
+	}
 	free(m->vcpus);
 	free(m->name);
 	free(m->file);

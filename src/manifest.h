@@ -25,6 +25,9 @@
 #define BENCH_MAX_RUNS 10000
 /* Manifests larger than this many bytes are refused before parsing. */
 #define MANIFEST_MAX_BYTES (1u << 20)
+/* linux.cmdline when the manifest gives none. */
+#define LINUX_DEFAULT_CMDLINE "console=ttyS0 panic=-1 reboot=k"
+
 
 /* The CPU mode every vCPU of the manifest starts in. */
 enum cpu_mode {
@@ -69,12 +72,16 @@ enum console_color {
 /* One vCPU entry: its own guest with its own guest-physical memory. */
 struct vcpu_config {
 	unsigned index;		/* position in vcpus:, from 0 */
-	char *image;		/* path of the image, resolved against the
-				 * manifest's folder */
+	char *image;		/* path of the image (or linux.kernel),
+				 * resolved against the manifest's folder */
 	uint64_t image_size;	/* bytes, as seen when the manifest was checked */
 	uint64_t memory;	/* bytes of guest RAM at GPA 0 */
 	uint64_t load;		/* GPA where the image is copied */
 	bool is_elf;		/* an ELF image: segments and entry from it */
+	bool is_linux;		/* linux: image is a bzImage (linux.h) */
+	char *initrd;		/* linux: the initrd's path, or NULL */
+	uint64_t initrd_size;	/* bytes, as seen when checked */
+	char *cmdline;		/* linux: the kernel command line */
 	uint16_t entry_cs;	/* real mode: CS selector at reset; else 0 */
 	uint64_t entry_ip;	/* real mode: IP (the entry GPA is entry_cs * 16
 				 * + entry_ip); other modes: the entry GPA */

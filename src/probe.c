@@ -162,7 +162,7 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 	int rc = 0;
 
 	memset(p, 0, sizeof *p);
-	if (vm_create(&vm, kvm, PROBE_MEM, false, &e) < 0) {
+	if (vm_create(&vm, kvm, PROBE_MEM, 0, &e) < 0) {
 		snprintf(p->why, sizeof p->why, "%s", e.msg);
 		vm_destroy(&vm);
 		return;

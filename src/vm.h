@@ -28,13 +28,27 @@ struct vm {
  * vm_create - a VM with MEM_SIZE bytes of zeroed RAM at GPA 0 (one memory
  * slot) and one vCPU in its reset state; kvm_run->kvm_valid_regs asks for
  * the general registers on every exit where KVM_CAP_SYNC_REGS exists.
- * With IRQCHIP, the in-kernel PIC, IOAPIC and local APIC are created first
+ * With VM_IRQCHIP in FLAGS, the in-kernel PIC, IOAPIC and local APIC are created first
  * (KVM_CREATE_IRQCHIP must come before KVM_CREATE_VCPU).
  * Returns 0, or -1 with E naming the failing step and its errno.
  * vm_destroy() must be called either way.
  */
+#define VM_IRQCHIP 1u	/* KVM_CREATE_IRQCHIP */
+#define VM_PC 2u	/* a PC for Linux: also KVM_SET_IDENTITY_MAP_ADDR (where
+			 * KVM has it, before the vCPU), the irqchip and
+			 * KVM_CREATE_PIT2 (i8254 and speaker port in KVM) */
 int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
-	      bool irqchip, struct err *e);
+	      unsigned flags, struct err *e);
+
+/*
+ * vm_set_cpuid - the vCPU's CPUID: all that KVM_GET_SUPPORTED_CPUID offers
+ * (with KVM's signature leaves 0x40000000), the hypervisor bit set, APIC
+ * ID 0 (KVM_SET_CPUID2).  Returns 0, or -1 with E.
+ */
+int vm_set_cpuid(const struct vm *vm, struct err *e);
+
+/* vm_irq_line - sets IRQ line IRQ to LEVEL (KVM_IRQ_LINE); 0 or -1. */
+int vm_irq_line(const struct vm *vm, unsigned irq, bool level);
 
 /*
  * vm_irq_pulse - raises and lowers IRQ line IRQ of the in-kernel irqchip

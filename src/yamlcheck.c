@@ -220,7 +220,7 @@ static const char *expected_name(const struct walker *w,
 				 const cyaml_schema_value_t *s)
 {
 	for (const struct scalar_check *c = w->checks; c && c->schema_path; c++)
-		if (strcmp(c->schema_path, w->spath) == 0)
+		if (c->check != NULL && strcmp(c->schema_path, w->spath) == 0)
 			return c->expected;
 	return kind_name(s);
 }
@@ -384,7 +384,7 @@ int yamlcheck_value(const cyaml_schema_value_t *s, const char *spath,
 	for (const struct scalar_check *c = checks; c && c->schema_path; c++) {
 		const char *why = NULL;
 
-		if (strcmp(c->schema_path, spath) != 0)
+		if (c->check == NULL || strcmp(c->schema_path, spath) != 0)
 			continue;
 		if (c->check(v, &why) < 0) {
 			snprintf(msg, msglen, "\"%s\" %s (expected %s)",
@@ -461,6 +461,31 @@ static int container_begin(struct walker *w, bool is_seq, unsigned line,
 	return 0;
 }
 
+/*
+ * An optional field that is required unless another is there: a check
+ * { "vcpus[].image|linux", NULL, ... } says vcpus[].image must be given
+ * when vcpus[].linux is not.
+ */
+static bool required_unless_other(const struct walker *w, const struct frame *f,
+				  const cyaml_schema_field_t *fields, size_t i)
+{
+	size_t klen = strlen(fields[i].key);
+
+	for (const struct scalar_check *c = w->checks; c && c->schema_path; c++) {
+		const char *p = c->schema_path, *bar = strchr(p, '|');
+
+		if (c->check != NULL || bar == NULL ||
+		    (size_t)(bar - p) != f->splen + 1 + klen ||
+		    strncmp(p, w->spath, f->splen) != 0 || p[f->splen] != '.' ||
+		    strncmp(p + f->splen + 1, fields[i].key, klen) != 0)
+			continue;
+		for (size_t j = 0; fields[j].key != NULL && j < 64; j++)
+			if (strcmp(fields[j].key, bar + 1) == 0)
+				return !(f->seen & (1ull << j));
+	}
+	return false;
+}
+
 static void container_end(struct walker *w)
 {
 	struct frame *f = &w->stack[w->depth - 1];
@@ -474,8 +499,10 @@ static void container_end(struct walker *w)
 		const cyaml_schema_field_t *fields = s->mapping.fields;
 
 		for (size_t i = 0; fields[i].key != NULL && i < 64; i++) {
-			if ((fields[i].value.flags & CYAML_FLAG_OPTIONAL) ||
-			    (f->seen & (1ull << i)))
+			if (f->seen & (1ull << i))
+				continue;
+			if ((fields[i].value.flags & CYAML_FLAG_OPTIONAL) &&
+			    !required_unless_other(w, f, fields, i))
 				continue;
 			ERR(w, f->line, f->col, "missing required key '%s'",
 			    fields[i].key);

@@ -41,6 +41,9 @@ struct ypos {
  * field path with sequence indices left out ("vcpus[].memory").  check()
  * returns 0 if VALUE is acceptable, or -1 and a phrase in *why ("is not a
  * size"); the error then reads: PATH: "VALUE" WHY (expected EXPECTED).
+ * An entry with check NULL and schema_path "A.KEY|OTHER" (not at the top
+ * level) is a rule instead: the optional field A.KEY is required unless
+ * its sibling OTHER is given ("missing required key 'KEY'").
  */
 struct scalar_check {
 	const char *schema_path;

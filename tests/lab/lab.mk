@@ -31,5 +31,5 @@ $(LAB)/kernel/stamp: lab-force
 
 # After `all`: the guest images the manifests name must be built first.
 $(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
-		$(LAB_TREE) | all
+		$(LAB_TREE) $(LINUX_ASSETS) | all
 	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm

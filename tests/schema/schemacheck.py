@@ -101,7 +101,14 @@ class CSchema:
             self.values[name] = (m.group(1), args)
         self.checks = {}
         m = re.search(r"struct\s+scalar_check\s+\w+\s*\[\]\s*=\s*\{(.*?)\n\};", text, re.S)
+        # "A.KEY|OTHER" with no check function: KEY or OTHER is required
+        self.either = {}
         for path, fn in re.findall(r'\{\s*"([^"]+)"\s*,\s*(\w+)\s*,', m.group(1) if m else ""):
+            if "|" in path and fn == "NULL":
+                field, other = path.split("|")
+                parent, _, key = field.rpartition(".")
+                self.either.setdefault(parent, set()).update((key, other))
+                continue
             self.checks[path] = fn
         # the top: the value schema that no field refers to
         used = set(re.findall(r"&(\w+)", " ".join(
@@ -149,7 +156,7 @@ class CSchema:
             key = args[0].strip('"')
             p = (path + "." if path else "") + key
             required = self._required(args[1])
-            if required:
+            if required or key in self.either.get(path, ()):
                 self.fields[path]["required"].add(key)
             info = {"macro": macro}
             if macro == "STRING_PTR":

@@ -7,8 +7,10 @@
 # checking that every line is whole and tagged.
 . tests/lib.sh
 exp=tests/e2e/expected
-# configs/os-1k.yaml has its own test, tests/t/60-os-1k.t
-cases=$(ls configs/*.yaml tests/e2e/*.yaml | grep -v '^configs/os-1k.yaml$')
+# configs/os-1k.yaml has its own test, tests/t/60-os-1k.t, and
+# configs/linux.yaml (a boot log with timestamps) tests/t/65-linux.t
+cases=$(ls configs/*.yaml tests/e2e/*.yaml |
+	grep -v -e '^configs/os-1k.yaml$' -e '^configs/linux.yaml$')
 plan_kvm $(($(echo "$cases" | wc -l) + 7))
 
 for m in $cases; do

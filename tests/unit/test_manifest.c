@@ -6,12 +6,14 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "linux.h"
 #include "manifest.h"
 #include "units.h"
 #include "yamlcheck.h"
@@ -276,6 +278,87 @@ static void test_fixtures(const char *dir, bool good)
 	free(names);
 }
 
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* linux.c against a synthetic bzImage: offsets from boot.rst and
+ * zero-page.rst, written here by hand rather than with linux.c's structs. */
+static void test_linux(void)
+{
+	enum { SETUP = 4 * 512, KSIZE = 0x1000, MEM = 64 << 20 };
+	static uint8_t bz[SETUP + KSIZE];
+	struct linux_image img;
+	uint8_t *mem = calloc(1, MEM), *zp;
+	const char *why = NULL;
+	uint64_t initrd;
+	int rc;
+
+	memset(bz, 0, sizeof bz);
+	bz[0x1f1] = 3;				/* setup_sects: 3 + the boot sector */
+	put16(bz + 0x1fe, 0xaa55);		/* boot_flag */
+	bz[0x200] = 0xeb;			/* jump ... */
+	bz[0x201] = 0x6a;			/* ... to 0x26c: the header's end */
+	memcpy(bz + 0x202, "HdrS", 4);
+	put16(bz + 0x206, 0x020f);		/* version */
+	bz[0x211] = 0x01;			/* loadflags: LOADED_HIGH */
+	put32(bz + 0x22c, 0x37ffffff);		/* initrd_addr_max */
+	put32(bz + 0x230, 0x200000);		/* kernel_alignment */
+	put32(bz + 0x238, 2047);		/* cmdline_size */
+	put32(bz + 0x258, 0x1000000);		/* pref_address (low half) */
+	put32(bz + 0x260, 0x2000000);		/* init_size */
+	for (unsigned i = 0; i < KSIZE; i++)
+		bz[SETUP + i] = (uint8_t)(i * 7 + 1);
+
+	rc = linux_parse(bz, sizeof bz, sizeof bz, &img);
+	ok(rc == 0 &&
+	   img.setup_size == SETUP && img.kernel_size == KSIZE &&
+	   img.version == 0x20f && img.footprint_end == 0x3000000,
+	   "linux: a bzImage header parses (setup %zu, footprint to 0x%llx)",
+	   img.setup_size, (unsigned long long)img.footprint_end);
+	initrd = linux_initrd_addr(&img, 0x100000 + 5, MEM - 4096);
+	ok(initrd == 0x3efe000, "linux: the initrd goes high, page-aligned, below the top (0x%llx)",
+	   (unsigned long long)initrd);
+	ok(linux_initrd_addr(&img, 0x1000, 0x40000000) == 0x37fff000,
+	   "linux: the initrd stays within initrd_addr_max");
+	ok(linux_initrd_addr(&img, 0x2000000, MEM - 4096) == 0,
+	   "linux: an initrd that would overlap init_size does not fit");
+
+	rc = mem == NULL ? -1 : linux_setup(mem, MEM, bz, sizeof bz, "console=ttyS0",
+					    initrd, 0x100005, &why);
+	ok(rc == 0, "linux: the zero page is built (%s)", why ? why : "ok");
+	if (mem == NULL)
+		return;
+	zp = mem + LINUX_ZERO_PAGE;
+	ok(memcmp(zp + 0x202, "HdrS", 4) == 0 && zp[0x1f1] == 3 &&
+	   get32(zp + 0x260) == 0x2000000, "linux: the setup header is copied to 0x1f1");
+	ok(zp[0x210] == 0xff, "linux: type_of_loader 0xff");
+	ok(get32(zp + 0x228) == LINUX_CMDLINE &&
+	   strcmp((char *)mem + LINUX_CMDLINE, "console=ttyS0") == 0,
+	   "linux: cmd_line_ptr and the command line");
+	ok(get32(zp + 0x218) == initrd && get32(zp + 0x21c) == 0x100005,
+	   "linux: ramdisk_image and ramdisk_size");
+	ok(zp[0x1e8] == 4 && get64(zp + 0x2d0 + 3 * 20) == 0x100000 &&
+	   get64(zp + 0x2d0 + 3 * 20 + 8) == MEM - 0x100000 &&
+	   get32(zp + 0x2d0 + 3 * 20 + 16) == 1 && get32(zp + 0x2d0 + 16) == 1,
+	   "linux: the e820 map: low RAM, the hole, RAM from 1 MiB to the end");
+	ok(memcmp(mem + LINUX_KERNEL, bz + SETUP, KSIZE) == 0,
+	   "linux: the protected-mode kernel is at 1 MiB");
+	ok(zp[0x1ef] == 0, "linux: the sentinel byte stays 0");
+
+	bz[0x206] = 0x05;			/* version 2.05 */
+	rc = linux_parse(bz, sizeof bz, sizeof bz, &img);
+	ok(rc < 0 && strstr(img.why, "2.06") != NULL,
+	   "linux: protocol 2.05 is refused: %s", img.why ? img.why : "");
+	memcpy(bz + 0x202, "HdrX", 4);
+	rc = linux_parse(bz, sizeof bz, sizeof bz, &img);
+	ok(rc < 0 && strstr(img.why, "HdrS") != NULL,
+	   "linux: no HdrS is refused: %s", img.why ? img.why : "");
+	ok(linux_parse(bz, 0x100, sizeof bz, &img) < 0, "linux: a short file is refused");
+	free(mem);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[600];
@@ -287,6 +370,7 @@ int main(int argc, char **argv)
 	test_units();
 	test_nearest();
 	test_defaults();
+	test_linux();
 	if (argc > 1) {
 		test_fixtures(argv[1], false);
 		test_fixtures(argv[1], true);

@@ -1,0 +1,89 @@
+#!/bin/sh
+# Debian's own kernel and a busybox initramfs (configs/linux.yaml, built by
+# `make linux-assets` into build/linux/): boots to /init's marker and powers
+# off with status 0 (Debian's kernel without ACPI halts with interrupts off,
+# "reboot: System halted"); a shell takes piped input and powers off; a
+# bad init= panics, and the panic (panic=-1, reboot=k: a keyboard-controller
+# reset) ends the run.  Linux turns
+# 32-bit paging on, which a host KVM may refuse (kvm_pvm does): there the
+# test checks that minikvm refuses at once naming `minikvm doctor`, and
+# skips the boots, which the lab VM (tests/lab/) runs from this same file.
+. tests/lib.sh
+manifest=configs/linux.yaml
+cmdline="console=ttyS0 panic=-1 reboot=k io_delay=none"
+plan 4
+
+skip_all() {
+	skip_or_fail "$manifest boots to the marker" "$1"
+	skip_or_fail "busybox shell: piped echo, then poweroff -f" "$1"
+	skip_or_fail "init=/nonexistent panics and the run ends" "$1"
+	skip_or_fail "$manifest: check" "$1"
+	exit 0
+}
+kvm_usable || skip_all "/dev/kvm is not usable here"
+[ -f build/linux/vmlinuz ] && [ -f build/linux/initramfs ] ||
+	skip_all "no build/linux/vmlinuz and initramfs (make linux-assets)"
+
+if ! "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
+	t0=$(now_ms)
+	st=0
+	"$MINIKVM" run --no-color "$manifest" </dev/null >"$TMP/out" 2>"$TMP/err" || st=$?
+	t1=$(now_ms)
+	if [ "$st" -eq 1 ] && [ $((t1 - t0)) -lt 5000 ] && grep -q 'minikvm doctor' "$TMP/err"; then
+		pass "$manifest refused in $((t1 - t0)) ms: this host refuses 32-bit paging"
+	else
+		fail "$manifest on a host that refuses paging: status $st after $((t1 - t0)) ms, expected 1 at once with a diagnosis naming minikvm doctor"
+		sed 's/^/# stderr: /' "$TMP/err" | head -10
+	fi
+	for name in "busybox shell: piped echo, then poweroff -f" \
+		    "init=/nonexistent panics and the run ends"; do
+		TAP_N=$((TAP_N + 1))
+		echo "ok $TAP_N - $name # SKIP host refuses 32-bit paging; tests/lab runs it"
+	done
+else
+	# boot NAME CMDLINE INPUT: runs the manifest; $st, $ms, $TMP/out, $TMP/err
+	boot() {
+		t0=$(now_ms)
+		st=0
+		printf '%s' "$2" | "$MINIKVM" run --no-color \
+			--set "vcpus[0].linux.cmdline=$1" "$manifest" >"$TMP/out" 2>"$TMP/err" || st=$?
+		ms=$(($(now_ms) - t0))
+		tr -d '\r' <"$TMP/out" >"$TMP/lines"
+	}
+	show() {
+		tail -n 15 "$TMP/lines" | sed 's/^/# out: /'
+		sed 's/^/# stderr: /' "$TMP/err" | head -10
+	}
+	boot "$cmdline" ""
+	if [ "$st" -eq 0 ] && grep -q '^minikvm-linux: init reached' "$TMP/lines" &&
+	   grep -q 'halted with interrupts off: the run ends' "$TMP/err"; then
+		pass "$manifest boots to the marker and powers off in $ms ms"
+	else
+		fail "$manifest boots to the marker (status $st after $ms ms)"
+		show
+	fi
+	boot "$cmdline quiet minikvm.shell=1" "echo hello-from-userspace; poweroff -f
+"
+	if [ "$st" -eq 0 ] && grep -qx 'hello-from-userspace' "$TMP/lines"; then
+		pass "busybox shell: piped echo, then poweroff -f ($ms ms)"
+	else
+		fail "busybox shell: piped echo, then poweroff -f (status $st after $ms ms)"
+		show
+	fi
+	# rdinit= for the initramfs, init= for the root it then looks for
+	boot "$cmdline quiet rdinit=/nonexistent init=/nonexistent" ""
+	if [ "$st" -eq 0 ] && grep -q 'Kernel panic' "$TMP/lines" &&
+	   grep -q 'reset the machine' "$TMP/err"; then
+		pass "init=/nonexistent panics and the run ends ($ms ms)"
+	else
+		fail "init=/nonexistent panics and the run ends (status $st after $ms ms)"
+		show
+	fi
+fi
+
+if "$MINIKVM" check "$manifest" >"$TMP/err" 2>&1; then
+	pass "$manifest: check"
+else
+	fail "$manifest: check"
+	sed 's/^/# /' "$TMP/err" | head -10
+fi
