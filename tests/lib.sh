@@ -56,6 +56,22 @@ plan_kvm() {
 	exit 0
 }
 
+# expect_paging_refusal MANIFEST: on a host whose KVM refuses 32-bit
+# paging, running MANIFEST (whose guest turns paging on) must fail at once,
+# status 1, with a diagnosis naming `minikvm doctor`.
+expect_paging_refusal() {
+	t0=$(now_ms)
+	st=0
+	"$MINIKVM" run --no-color "$1" </dev/null >"$TMP/out" 2>"$TMP/err" || st=$?
+	t1=$(now_ms)
+	if [ "$st" -eq 1 ] && [ $((t1 - t0)) -lt 5000 ] && grep -q 'minikvm doctor' "$TMP/err"; then
+		pass "$1 refused in $((t1 - t0)) ms: this host refuses 32-bit paging"
+	else
+		fail "$1 on a host that refuses paging: status $st after $((t1 - t0)) ms, expected 1 at once with a diagnosis naming minikvm doctor"
+		sed 's/^/# stderr: /' "$TMP/err" | head -10
+	fi
+}
+
 # now_ms: a monotonic-enough wall clock in milliseconds.  Where date has
 # no %N (busybox, in the lab VM), the kernel's uptime, in 10 ms steps.
 now_ms() {

@@ -32,16 +32,7 @@ fi
 
 if ! "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
 	# This host refuses 32-bit paging: minikvm must say so at once.
-	t0=$(now_ms)
-	st=0
-	"$MINIKVM" run --no-color "$manifest" </dev/null >"$TMP/out" 2>"$TMP/err" || st=$?
-	t1=$(now_ms)
-	if [ "$st" -eq 1 ] && [ $((t1 - t0)) -lt 5000 ] && grep -q 'minikvm doctor' "$TMP/err"; then
-		pass "$manifest refused in $((t1 - t0)) ms: this host refuses 32-bit paging"
-	else
-		fail "$manifest on a host that refuses paging: status $st after $((t1 - t0)) ms, expected 1 at once with a diagnosis naming minikvm doctor"
-		sed 's/^/# stderr: /' "$TMP/err" | head -10
-	fi
+	expect_paging_refusal "$manifest"
 	for s in $sessions; do
 		TAP_N=$((TAP_N + 1))
 		echo "ok $TAP_N - session $(basename "$s" .in) # SKIP host refuses 32-bit paging; tests/lab runs it"

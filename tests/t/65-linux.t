@@ -25,16 +25,7 @@ kvm_usable || skip_all "/dev/kvm is not usable here"
 	skip_all "no build/linux/vmlinuz and initramfs (make linux-assets)"
 
 if ! "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
-	t0=$(now_ms)
-	st=0
-	"$MINIKVM" run --no-color "$manifest" </dev/null >"$TMP/out" 2>"$TMP/err" || st=$?
-	t1=$(now_ms)
-	if [ "$st" -eq 1 ] && [ $((t1 - t0)) -lt 5000 ] && grep -q 'minikvm doctor' "$TMP/err"; then
-		pass "$manifest refused in $((t1 - t0)) ms: this host refuses 32-bit paging"
-	else
-		fail "$manifest on a host that refuses paging: status $st after $((t1 - t0)) ms, expected 1 at once with a diagnosis naming minikvm doctor"
-		sed 's/^/# stderr: /' "$TMP/err" | head -10
-	fi
+	expect_paging_refusal "$manifest"
 	for name in "busybox shell: piped echo, then poweroff -f" \
 		    "init=/nonexistent panics and the run ends"; do
 		TAP_N=$((TAP_N + 1))
