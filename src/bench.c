@@ -59,6 +59,7 @@ int bench_run(const struct manifest *m, const struct bench_options *o)
 	uint64_t total = repeat + m->bench_warmup;
 	struct sample *s = calloc(repeat, sizeof *s);
 	json_object *root, *host, *res;
+	const char *module;
 	int status = 0;
 
 	if (s == NULL) {
@@ -117,11 +118,12 @@ int bench_run(const struct manifest *m, const struct bench_options *o)
 		json_object_object_add(jf, "max", json_object_new_double(v[2]));
 		json_object_object_add(res, fields[f].name, jf);
 	}
+	module = json_object_get_string(json_object_object_get(host, "module"));
 	printf("  host: Linux %s, %s, KVM API %d (%s), %s\n",
 	       json_object_get_string(json_object_object_get(host, "kernel")),
 	       json_object_get_string(json_object_object_get(host, "cpu")),
 	       json_object_get_int(json_object_object_get(host, "api_version")),
-	       json_object_get_string(json_object_object_get(host, "kvm_module")),
+	       module != NULL ? module : "no KVM module",
 	       json_object_get_boolean(json_object_object_get(host, "host_is_vm")) ?
 	       "itself a VM" : "bare metal");
 	json_object_object_add(root, "results", res);

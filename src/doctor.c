@@ -155,50 +155,49 @@ static void print_text(FILE *out, json_object *root)
 	}
 }
 
-void doctor_host_facts(json_object *o)
+/* The facts about this host that doctor and bench both report. */
+static void host_facts(json_object *o, int api)
 {
 	struct cpu_facts cpu;
 	struct utsname u;
-	struct kvm kvm;
-	struct err e;
 	char module[300];
-	int api = -1;
 
 	cpu_facts(&cpu);
 	kvm_module(module, sizeof module);
+	json_object_object_add(o, "kernel", json_object_new_string(uname(&u) == 0 ? u.release : ""));
+	json_object_object_add(o, "api_version", json_object_new_int(api));
+	json_object_object_add(o, "module", module[0] ? json_object_new_string(module) : NULL);
+	json_object_object_add(o, "host_is_vm", json_object_new_boolean(cpu.hypervisor));
+	json_object_object_add(o, "hypervisor", cpu.hypervisor ? json_object_new_string(cpu.hv_vendor) : NULL);
+	json_object_object_add(o, "cpu", json_object_new_string(cpu.model));
+	json_object_object_add(o, "cpu_virtualization",
+			       json_object_new_string(cpu.vmx ? "vmx" : cpu.svm ? "svm" : "none"));
+}
+
+void doctor_host_facts(json_object *o)
+{
+	struct kvm kvm;
+	struct err e;
+	int api = -1;
+
 	if (kvm_open(&kvm, &e) == 0) {
 		api = ioctl(kvm.fd, KVM_GET_API_VERSION, 0);
 		kvm_close(&kvm);
 	}
-	json_object_object_add(o, "kernel", json_object_new_string(uname(&u) == 0 ? u.release : ""));
-	json_object_object_add(o, "cpu", json_object_new_string(cpu.model));
-	json_object_object_add(o, "api_version", json_object_new_int(api));
-	json_object_object_add(o, "host_is_vm", json_object_new_boolean(cpu.hypervisor));
-	json_object_object_add(o, "kvm_module", json_object_new_string(module));
+	host_facts(o, api);
 }
 
 int doctor_report(FILE *out, bool json)
 {
 	json_object *root = json_object_new_object(), *jcaps, *jmodes;
-	struct cpu_facts cpu;
 	struct kvm kvm;
 	struct err e = { "" };
-	char module[300];
 	bool usable = kvm_open(&kvm, &e) == 0;
-	int api = usable ? ioctl(kvm.fd, KVM_GET_API_VERSION, 0) : -1;
 
-	kvm_module(module, sizeof module);
-	cpu_facts(&cpu);
 	json_object_object_add(root, "device", json_object_new_string(usable ? kvm.device : ""));
 	json_object_object_add(root, "usable", json_object_new_boolean(usable));
 	json_object_object_add(root, "problem", usable ? NULL : json_object_new_string(e.msg));
-	json_object_object_add(root, "api_version", json_object_new_int(api));
-	json_object_object_add(root, "module", module[0] ? json_object_new_string(module) : NULL);
-	json_object_object_add(root, "host_is_vm", json_object_new_boolean(cpu.hypervisor));
-	json_object_object_add(root, "hypervisor", cpu.hypervisor ? json_object_new_string(cpu.hv_vendor) : NULL);
-	json_object_object_add(root, "cpu", json_object_new_string(cpu.model));
-	json_object_object_add(root, "cpu_virtualization",
-			       json_object_new_string(cpu.vmx ? "vmx" : cpu.svm ? "svm" : "none"));
+	host_facts(root, usable ? ioctl(kvm.fd, KVM_GET_API_VERSION, 0) : -1);
 
 	jcaps = json_object_new_object();
 	jmodes = json_object_new_object();

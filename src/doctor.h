@@ -24,8 +24,10 @@ int doctor_report(FILE *out, bool json);
 /*
  * doctor_host_facts - adds to the JSON object O what makes a measurement
  * comparable: "kernel" (uname -r), "cpu" (CPUID brand string),
- * "api_version" (KVM_GET_API_VERSION, -1 without KVM), "host_is_vm" (the
- * CPUID hypervisor bit) and "kvm_module".
+ * "cpu_virtualization" (vmx, svm or none), "api_version"
+ * (KVM_GET_API_VERSION, -1 without KVM), "host_is_vm" (the CPUID
+ * hypervisor bit), "hypervisor" (its vendor) and "module" (kvm_intel,
+ * kvm_amd, kvm_pvm, ...): the same keys as doctor's report.
  */
 struct json_object;
 void doctor_host_facts(struct json_object *o);

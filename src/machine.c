@@ -98,14 +98,6 @@ static bool want_color(const struct manifest *m, const struct run_options *opt)
 	       (no_color == NULL || no_color[0] == '\0');
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Stops every guest still running and wakes it wherever it waits. */
 static void stop_all(struct vcpu_thread *t, size_t n, struct console *con)
 {
@@ -178,7 +170,7 @@ static void report_stats(const struct vcpu_thread *t, size_t n,
 static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		    struct console *con, int done_fd, int sig_fd)
 {
-	uint64_t deadline = m->timeout_ns ? now_ns() + m->timeout_ns : 0;
+	uint64_t deadline = m->timeout_ns ? stats_now() + m->timeout_ns : 0;
 	size_t ended = 0;
 	int status = STATUS_OK;
 	bool any_linux = false;
@@ -194,7 +186,7 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		int timeout_ms = -1, rc;
 
 		if (deadline) {
-			uint64_t now = now_ns();
+			uint64_t now = stats_now();
 
 			timeout_ms = now >= deadline ? 0 :
 				     (int)((deadline - now + 999999) / 1000000);
@@ -227,7 +219,7 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 				si.ssi_signo == SIGINT ? "interrupted" : "terminated");
 			break;
 		}
-		if (rc == 0 && deadline && now_ns() >= deadline) {
+		if (rc == 0 && deadline && stats_now() >= deadline) {
 			status = STATUS_TIMEOUT;
 			break;
 		}

@@ -14,6 +14,7 @@
 
 #include "cpu.h"
 #include "minikvm.h"
+#include "stats.h"
 #include "vm.h"
 
 #define PROBE_MEM (4ull << 20)	/* one 4 MiB page covers it all */
@@ -97,14 +98,6 @@ static void alarm_handler(int sig)
 	(void)sig;	/* only to interrupt KVM_RUN with EINTR */
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /*
  * Runs the probe loop N times from the entry; returns its time in ns, or -1
  * with P->why set if the guest did not reach its EXIT hypercall.
@@ -125,14 +118,14 @@ static double probe_loop(struct vm *vm, size_t off, uint32_t n,
 		snprintf(p->why, sizeof p->why, "KVM_SET_REGS: %s", strerror(errno));
 		return -1;
 	}
-	t0 = now_ns();
+	t0 = (double)stats_now();
 	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
 		snprintf(p->why, sizeof p->why, errno == EINTR ?
 			 "no answer within the probe's time limit" :
 			 "KVM_RUN: %s", strerror(errno));
 		return -1;
 	}
-	t1 = now_ns();
+	t1 = (double)stats_now();
 	if (vm->run->exit_reason == KVM_EXIT_IO && vm->run->io.port == HC_PORT)
 		return t1 - t0;
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 && regs.rip == PROBE_GPA)
