@@ -281,6 +281,28 @@ const struct kvm_regs *guest_regs(struct guest *g)
 }
 
 /*
+ * Writes " at CS:IP ssss:iiii" for where the vCPU is now into BUF (LEN
+ * bytes), or "" if KVM will not say; S and R, if not NULL, receive the
+ * registers.  Returns whether they were read.
+ */
+static bool guest_where(struct guest *g, char *buf, size_t len,
+			struct kvm_sregs *s, struct kvm_regs *r)
+{
+	struct kvm_sregs s0;
+	struct kvm_regs r0;
+
+	s = s ? s : &s0;
+	r = r ? r : &r0;
+	buf[0] = '\0';
+	if (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, s) != 0 ||
+	    ioctl(g->vm.vcpu_fd, KVM_GET_REGS, r) != 0)
+		return false;
+	snprintf(buf, len, " at CS:IP %04x:%04llx", s->cs.selector,
+		 (unsigned long long)r->rip);
+	return true;
+}
+
+/*
  * Prints WHAT with the vCPU's name and CS:IP; then NOTE (a line that
  * explains, or NULL); then, if REGISTERS, the register dump.  One fprintf:
  * stderr is locked per call, so two vCPUs' reports never interleave.
@@ -294,11 +316,7 @@ static void guest_report(struct guest *g, bool registers, const char *note,
 	bool have;
 
 	console_flush(g->out);
-	have = ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
-	       ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0;
-	if (have)
-		snprintf(where, sizeof where, " at CS:IP %04x:%04llx", s.cs.selector,
-			 (unsigned long long)r.rip);
+	have = guest_where(g, where, sizeof where, &s, &r);
 	if (note != NULL)
 		snprintf(line, sizeof line, "minikvm: vcpu%u: %s\n", g->index, note);
 	if (registers && have)
@@ -473,12 +491,15 @@ enum guest_status guest_run(struct guest *g)
 	struct vcpu_stats *st = &g->stats;
 	uint64_t t_exit = 0, t = 0;
 	enum io_result r;
+	int rc;
 
 	if (g->trace != NULL)	/* the trace shows CS: have KVM hand it over */
 		run->kvm_valid_regs |= KVM_SYNC_X86_SREGS;
 	st->t_first_run = stats_now();
 	for (;;) {
 		if (atomic_load_explicit(&g->stop, memory_order_relaxed)) {
+			/* for the timeout message: where a stuck guest was */
+			guest_where(g, g->stopped_at, sizeof g->stopped_at, NULL, NULL);
 			g->status = GUEST_STOPPED;
 			break;
 		}
@@ -487,7 +508,13 @@ enum guest_status guest_run(struct guest *g)
 			if (t_exit)
 				st->ns_exits += t - t_exit;
 		}
-		if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) < 0) {
+		rc = ioctl(g->vm.vcpu_fd, KVM_RUN, 0);
+		if (st->timing) {
+			/* an interrupted KVM_RUN was time inside it too */
+			t_exit = stats_now();
+			st->ns_run += t_exit - t;
+		}
+		if (rc < 0) {
 			int err = errno;
 
 			if ((err == EINTR || err == EAGAIN) &&
@@ -502,10 +529,6 @@ enum guest_status guest_run(struct guest *g)
 			guest_diagnose(g, false, "KVM_RUN: %s", strerror(err));
 			g->status = GUEST_FAILED;
 			break;
-		}
-		if (st->timing) {
-			t_exit = stats_now();
-			st->ns_run += t_exit - t;
 		}
 		st->exits++;
 		st->by_reason[run->exit_reason % STATS_REASONS]++;

@@ -54,6 +54,7 @@ struct guest {
 	atomic_bool stop;		/* set by the machine to end the run */
 	atomic_bool halt_check;		/* the next EINTR: halted for good? */
 	enum guest_status status;
+	char stopped_at[48];		/* GUEST_STOPPED: " at CS:IP ..." or "" */
 	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
 	struct vcpu_stats stats;	/* exits counted; timed with --stats */
 	const struct trace *trace;	/* --trace, or NULL */

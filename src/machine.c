@@ -118,8 +118,8 @@ static void list_running(struct vcpu_thread *t, size_t n, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && o < len; i++) {
 		if (t[i].g.status == GUEST_STOPPED)
-			o += (size_t)snprintf(buf + o, len - o, "%svcpu%zu",
-					      o ? ", " : "", i);
+			o += (size_t)snprintf(buf + o, len - o, "%svcpu%zu%s",
+					      o ? ", " : "", i, t[i].g.stopped_at);
 	}
 }
 

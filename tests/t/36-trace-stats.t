@@ -3,9 +3,9 @@
 # reason, never mixed into guest output.  --stats: counts and times per
 # vCPU, as a table on stderr or JSON in a file.
 . tests/lib.sh
-plan 6
+plan 7
 if ! kvm_usable; then
-	for i in 1 2 3 4 5 6; do skip_or_fail "trace/stats test $i" "/dev/kvm is not usable here"; done
+	for i in 1 2 3 4 5 6 7; do skip_or_fail "trace/stats test $i" "/dev/kvm is not usable here"; done
 	exit 0
 fi
 exp=tests/e2e/expected
@@ -45,4 +45,16 @@ if perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>); my $v = $d->{vcpu
 else
 	fail "--stats=json"
 	head -20 "$TMP/s.json" | sed 's/^/# /'
+fi
+# A guest stopped by the timeout spent its time inside KVM_RUN, which the
+# stop interrupts (EINTR): that time counts as run time, not exit handling.
+"$MINIKVM" run --stats=json:"$TMP/l.json" tests/e2e/loop.yaml >/dev/null 2>&1 </dev/null
+if perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>); my $v = $d->{vcpus}[0];
+	my $left = $v->{wall_ns} - $v->{setup_ns};
+	exit !($v->{status} eq "stopped" && $v->{run_ns} >= 0.9 * $left &&
+	       $v->{run_ns} + $v->{exit_handling_ns} <= $left)' <"$TMP/l.json"; then
+	pass "--stats: a timed-out guest's time is inside KVM_RUN"
+else
+	fail "--stats: a timed-out guest's time is inside KVM_RUN"
+	head -20 "$TMP/l.json" | sed 's/^/# /'
 fi

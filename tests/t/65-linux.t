@@ -32,11 +32,28 @@ if ! "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
 		echo "ok $TAP_N - $name # SKIP host refuses 32-bit paging; tests/lab runs it"
 	done
 else
-	# boot NAME CMDLINE INPUT: runs the manifest; $st, $ms, $TMP/out, $TMP/err
+	# boot CMDLINE INPUT: runs the manifest; $st, $ms, $TMP/out, $TMP/err.
+	# A boot takes 1 s on VT-x/AMD-V and 10-20 s in the lab VM; 60 s is a
+	# hang.  In the lab (tests/lab/init sets MINIKVM_LAB), one hang is
+	# retried once, saying so: the lab's nested SVM, emulated by QEMU's TCG,
+	# now and then delivers an interrupt to the guest while its IF is 0
+	# (about 1 boot in 25: the kernel then deadlocks spinning, in the timer
+	# interrupt, on a lock its interrupted code holds; the PIC shows IRQ 0
+	# in service, the timeout names the spinning RIP).  Stock Linux never
+	# takes that lock with interrupts on, and minikvm writes no register
+	# of a running Linux guest, so the lost boot is the emulator's.  Two
+	# hangs in a row, or any other failure, fail the test.
 	boot() {
+		boot_once "$@"
+		if [ "$st" -eq 124 ] && [ -n "${MINIKVM_LAB:-}" ]; then
+			echo "# lab: a boot hung ($(grep 'still running' "$TMP/err" | sed 's/.*still running: //')); trying once more"
+			boot_once "$@"
+		fi
+	}
+	boot_once() {
 		t0=$(now_ms)
 		st=0
-		printf '%s' "$2" | "$MINIKVM" run --no-color \
+		printf '%s' "$2" | "$MINIKVM" run --no-color --set limits.timeout=60s \
 			--set "vcpus[0].linux.cmdline=$1" "$manifest" >"$TMP/out" 2>"$TMP/err" || st=$?
 		ms=$(($(now_ms) - t0))
 		tr -d '\r' <"$TMP/out" >"$TMP/lines"
