@@ -165,5 +165,5 @@ build/linux/vmlinuz: build/linux/initramfs
 # Benchmarks (tests/bench/run-bench): not tests; see README "Benchmarks".
 .PHONY: bench
 bench: deps
-	$(MAKE) all
+	$(MAKE) all lab-bench-image
 	tests/bench/run-bench

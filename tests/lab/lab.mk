@@ -16,9 +16,11 @@ LAB = $(BUILD)/lab
 LAB_TREE = $(shell find . -path ./build -prune -o -path ./.git -prune -o \
 	-type f ! -name '*.o' -print 2>/dev/null)
 
-.PHONY: lab lab-image lab-force
+.PHONY: lab lab-image lab-bench-image lab-force
 
 lab-image: $(LAB)/initramfs.gz
+# The same with QEMU inside, for the Linux boot benchmark (make bench).
+lab-bench-image: $(LAB)/bench-initramfs.gz
 
 lab: lab-image
 	prove -v tests/t/50-lab.t
@@ -33,3 +35,7 @@ $(LAB)/kernel/stamp: lab-force
 $(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
 		$(LAB_TREE) $(LINUX_ASSETS) | all
 	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm
+
+$(LAB)/bench-initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
+		$(LAB_TREE) $(LINUX_ASSETS) | all
+	LAB_QEMU=1 tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm
