@@ -33,37 +33,34 @@ struct ehdr {
 static int read_ehdr(const uint8_t *data, size_t len, bool is64,
 		     struct ehdr *h, struct elf_image *img)
 {
+	/* the two classes differ in layout and in what they must say */
+	size_t need = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	size_t phentsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	unsigned machine = is64 ? EM_X86_64 : EM_386;
+
+	if (len < need)
+		return bad(img, "the ELF header is cut short (%zu of %zu bytes)",
+			   len, need);
 	if (is64) {
 		Elf64_Ehdr e;
 
-		if (len < sizeof e)
-			return bad(img, "the ELF header is cut short (%zu of %zu bytes)",
-				   len, sizeof e);
 		memcpy(&e, data, sizeof e);
 		*h = (struct ehdr){ e.e_type, e.e_machine, e.e_phentsize,
 				    e.e_phnum, e.e_entry, e.e_phoff };
-		if (h->machine != EM_X86_64)
-			return bad(img, "an ELF64 image for machine %u, not x86-64 (%u)",
-				   h->machine, EM_X86_64);
-		if (h->phentsize != sizeof(Elf64_Phdr))
-			return bad(img, "program header size %u (expected %zu)",
-				   h->phentsize, sizeof(Elf64_Phdr));
 	} else {
 		Elf32_Ehdr e;
 
-		if (len < sizeof e)
-			return bad(img, "the ELF header is cut short (%zu of %zu bytes)",
-				   len, sizeof e);
 		memcpy(&e, data, sizeof e);
 		*h = (struct ehdr){ e.e_type, e.e_machine, e.e_phentsize,
 				    e.e_phnum, e.e_entry, e.e_phoff };
-		if (h->machine != EM_386)
-			return bad(img, "an ELF32 image for machine %u, not i386 (%u)",
-				   h->machine, EM_386);
-		if (h->phentsize != sizeof(Elf32_Phdr))
-			return bad(img, "program header size %u (expected %zu)",
-				   h->phentsize, sizeof(Elf32_Phdr));
 	}
+	if (h->machine != machine)
+		return bad(img, "an ELF%d image for machine %u, not %s (%u)",
+			   is64 ? 64 : 32, h->machine, is64 ? "x86-64" : "i386",
+			   machine);
+	if (h->phentsize != phentsize)
+		return bad(img, "program header size %u (expected %zu)",
+			   h->phentsize, phentsize);
 	if (h->type != ET_EXEC)
 		return bad(img, "ELF type %u is not an executable (ET_EXEC)", h->type);
 	return 0;

@@ -72,6 +72,12 @@ expect_paging_refusal() {
 	fi
 }
 
+# median: the median of the numbers on standard input, one a line (the
+# mean of the middle two for an even count); nothing for no numbers.
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # now_ms: a monotonic-enough wall clock in milliseconds.  Where date has
 # no %N (busybox, in the lab VM), the kernel's uptime, in 10 ms steps.
 now_ms() {

@@ -34,7 +34,6 @@ timed() {
 		echo "$m $(($(now_ms) - t0))"
 	}
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 : >/tmp/bm; : >/tmp/bq
 i=0
