@@ -43,7 +43,7 @@ LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
 # and the lab VM: real hardware-virtualisation semantics under QEMU.
 -include tests/lab/lab.mk
 
-all: $(BUILD)/minikvm $(BUILD)/test_manifest $(GUESTS) $(OS1K_ELF)
+all: $(BUILD)/minikvm $(BUILD)/test_manifest $(BUILD)/test_guest $(GUESTS) $(OS1K_ELF)
 
 # Installs what is missing; does nothing when everything is there.
 define install_missing
@@ -98,8 +98,9 @@ check: deps
 	$(MAKE) all lab-image
 	tests/run-tests
 	$(MAKE) BUILD=$(BUILD)/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
-		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/test_manifest
+		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/test_manifest $(BUILD)/sanitize/test_guest
 	MINIKVM=$(BUILD)/sanitize/minikvm TEST_MANIFEST=$(BUILD)/sanitize/test_manifest \
+		TEST_GUEST=$(BUILD)/sanitize/test_guest \
 		tests/run-tests $(SAN_TESTS)
 
 install: $(BUILD)/minikvm
@@ -133,6 +134,8 @@ $(BUILD)/minikvm-objs: $(OBJS)
 
 # Unit tests link every object but main.o.
 $(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,$(OBJS))
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/test_guest: tests/unit/test_guest.c $(filter-out $(BUILD)/main.o,$(OBJS))
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
 
 # libFuzzer targets (tests/fuzz/): the manifest loader and the ELF loader.

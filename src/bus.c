@@ -31,18 +31,44 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, void *owner,
 enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
 			    unsigned size, bool is_write)
 {
-	/* A handful of devices: a linear scan beats anything cleverer. */
-	for (size_t i = 0; i < bus->n; i++) {
-		const struct bus_device *d = &bus->devs[i];
+	/*
+	 * An access may run past the end of the device it starts in (`in
+	 * %eax` at COM1's 0x3FD reads 0x3FD-0x400): each device gets only its
+	 * own bytes, and the rest goes on to whatever lies at the next address,
+	 * as on the ISA bus, where a wide access is a run of byte accesses.
+	 */
+	while (size > 0) {
+		const struct bus_device *d = NULL;
+		uint64_t part = size;
+		enum io_result r = IO_OK;
 
-		if (addr - d->base < d->len)
-			return d->io(d->owner, addr - d->base, data, size, is_write);
-	}
-	if (is_write) {
-		bus->unclaimed_writes++;
-	} else {
-		bus->unclaimed_reads++;
-		memset(data, 0xff, size);
+		/* A handful of devices: a linear scan beats anything cleverer. */
+		for (size_t i = 0; i < bus->n; i++) {
+			const struct bus_device *c = &bus->devs[i];
+
+			if (addr - c->base < c->len) {
+				d = c;
+				break;
+			}
+			/* an unclaimed run ends where the next device starts */
+			if (c->base > addr && c->base - addr < part)
+				part = c->base - addr;
+		}
+		if (d != NULL) {
+			if (d->len - (addr - d->base) < part)
+				part = d->len - (addr - d->base);
+			r = d->io(d->owner, addr - d->base, data, (unsigned)part, is_write);
+		} else if (is_write) {
+			bus->unclaimed_writes++;
+		} else {
+			bus->unclaimed_reads++;
+			memset(data, 0xff, (size_t)part);
+		}
+		if (r != IO_OK)
+			return r;
+		addr += part;
+		data += part;
+		size -= (unsigned)part;
 	}
 	return IO_OK;
 }

@@ -24,8 +24,8 @@ enum io_result {
 
 /*
  * A device handler.  OWNER is what was registered with it, OFFSET the
- * address minus the device's base, DATA the SIZE bytes (1, 2, 4 or 8) to
- * write or to fill for a read.
+ * address minus the device's base, DATA the SIZE bytes (1 to 8; never past
+ * the device's end, see bus_dispatch) to write or to fill for a read.
  */
 typedef enum io_result (*bus_io_fn)(void *owner, uint64_t offset, uint8_t *data,
 				    unsigned size, bool is_write);
@@ -52,8 +52,12 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, void *owner,
 		 bus_io_fn io, const char *name);
 
 /*
- * bus_dispatch - one access of SIZE bytes at ADDR.  Unclaimed reads fill
- * DATA with 0xFF.  Returns the device's result (IO_OK when unclaimed).
+ * bus_dispatch - one access of SIZE bytes at ADDR (a port or a GPA).  An
+ * access that runs past a device's end is split: the device sees only the
+ * bytes inside its range (a handler is called with OFFSET + SIZE <= its
+ * LEN, SIZE from 1 to 8), the rest goes to the next address's device, and
+ * bytes no device claims read 0xFF (writes to them are dropped).  Returns
+ * IO_OK, or the first other result a handler gave (the rest is not done).
  */
 enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
 			    unsigned size, bool is_write);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "layout.h"
+
 #define PAGE 4096ull
 
 #define CR0_PE 0x00000001ull
@@ -35,11 +37,12 @@ static uint64_t div_round_up(uint64_t a, uint64_t b)
 	return (a + b - 1) / b;
 }
 
-/* Pages of paging structures: none, a page directory, or PML4+PDPT+PDs. */
+/* Pages of paging structures: none, a page directory, or PML4+PDPT+PDs
+ * (one per GiB of the address space up to the end of RAM, hole included). */
 static uint64_t paging_pages(enum cpu_mode mode, bool paging, uint64_t mem_size)
 {
 	if (mode == CPU_MODE_LONG)
-		return 2 + div_round_up(mem_size, 1ull << 30);
+		return 2 + div_round_up(layout_ram_end(mem_size), 1ull << 30);
 	return mode == CPU_MODE_PROTECTED && paging ? 1 : 0;
 }
 
@@ -53,13 +56,15 @@ uint64_t cpu_boot_area_size(enum cpu_mode mode, bool paging, uint64_t mem_size)
 uint64_t cpu_boot_area(enum cpu_mode mode, bool paging, uint64_t mem_size)
 {
 	uint64_t size = cpu_boot_area_size(mode, paging, mem_size);
+	uint64_t low = layout_low_size(mem_size);
 
 	if (size == 0)
 		return 0;
 	/* leave at least one page below it for a guest */
-	if (mem_size % PAGE != 0 || mem_size < size + PAGE)
+	if (mem_size % PAGE != 0 || low < size + PAGE)
 		return UINT64_MAX;
-	return mem_size - size;
+	/* the top of the RAM below the hole: 32-bit GDT bases reach it */
+	return low - size;
 }
 
 int cpu_setup_real_mode(int vcpu_fd, const struct cpu_boot *b, struct err *e)
@@ -87,7 +92,7 @@ int cpu_setup_real_mode(int vcpu_fd, const struct cpu_boot *b, struct err *e)
 	memset(&regs, 0, sizeof regs);
 	regs.rflags = 0x2;	/* bit 1 is reserved and always set */
 	regs.rip = b->entry;
-	regs.rsp = b->stack ? b->stack : b->mem_size >= 0x10000 ? 0 : b->mem_size;
+	regs.rsp = b->stack;	/* as given: 0 is a valid SP (first push at 0xFFFE) */
 	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		return err_set(e, "KVM_SET_REGS: %s", strerror(errno));
 	return 0;
@@ -192,14 +197,14 @@ int cpu_setup_protected_mode(int vcpu_fd, const struct cpu_boot *b,
 int cpu_setup_long_mode(int vcpu_fd, const struct cpu_boot *b, struct err *e)
 {
 	uint64_t area = cpu_boot_area(CPU_MODE_LONG, true, b->mem_size);
-	uint64_t pml4, pdpt, pd, n_pd;
+	uint64_t pml4, pdpt, pd, n_pd, ram_end;
 	struct kvm_sregs sregs;
 
 	if (area == UINT64_MAX)
 		return err_set(e, "%llu bytes of memory are too few for long mode's tables",
 			       (unsigned long long)b->mem_size);
-	if (b->mem_size > 512ull << 30)
-		return err_set(e, "long mode: at most 512 GiB of memory");
+	if (layout_ram_end(b->mem_size) > 512ull << 30)	/* one PDPT */
+		return err_set(e, "long mode: at most 511 GiB of memory");
 	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return err_set(e, "KVM_GET_SREGS: %s", strerror(errno));
 	write_gdt(b, area, &sregs);
@@ -208,12 +213,15 @@ int cpu_setup_long_mode(int vcpu_fd, const struct cpu_boot *b, struct err *e)
 	pml4 = area + PAGE;
 	pdpt = pml4 + PAGE;
 	pd = pdpt + PAGE;
-	n_pd = div_round_up(b->mem_size, 1ull << 30);
+	/* every GPA up to the end of RAM, the hole below 4 GiB too (its
+	 * APIC pages are MMIO that a guest may want to reach) */
+	ram_end = layout_ram_end(b->mem_size);
+	n_pd = div_round_up(ram_end, 1ull << 30);
 	memset(b->mem + pml4, 0, PAGE * (2 + n_pd));
 	put64(b->mem + pml4, pdpt | PDE_RW | PDE_P);
 	for (uint64_t i = 0; i < n_pd; i++)
 		put64(b->mem + pdpt + i * 8, (pd + i * PAGE) | PDE_RW | PDE_P);
-	for (uint64_t a = 0; a < b->mem_size; a += 2ull << 20)
+	for (uint64_t a = 0; a < ram_end; a += 2ull << 20)
 		put64(b->mem + pd + (a >> 21) * 8, a | PDE_PS | PDE_RW | PDE_P);
 
 	sregs.cs = (struct kvm_segment){

@@ -7,7 +7,8 @@
  * paging, §4.5 4-level paging, §9.8-9.8.5 mode switching).
  *
  * Protected and long mode need tables in guest memory.  They are written in
- * the "boot area" at the top of guest RAM (cpu_boot_area()), so that low
+ * the "boot area" at the top of guest RAM below 3 GiB (cpu_boot_area();
+ * layout.h: more RAM continues at 4 GiB), so that low
  * memory stays the guest's:
  *
  *   boot area + 0x0000  GDT (5 descriptors, see the CPU_SEL_ selectors),
@@ -35,11 +36,12 @@
 
 /* Where a vCPU starts and what memory it has. */
 struct cpu_boot {
-	uint8_t *mem;		/* HVA of GPA 0 */
-	uint64_t mem_size;	/* bytes */
+	uint8_t *mem;		/* HVA of GPA 0 (the boot area lies below 3 GiB) */
+	uint64_t mem_size;	/* bytes of RAM in all (layout.h) */
 	uint16_t entry_cs;	/* real mode: CS selector (base entry_cs * 16) */
 	uint64_t entry;		/* real mode: IP; otherwise the entry GPA */
-	uint64_t stack;		/* initial SP/ESP/RSP; 0: the mode's default */
+	uint64_t stack;		/* initial SP/ESP/RSP; real mode takes it as
+				 * given, else 0: the start of the boot area */
 	bool paging;		/* protected mode: identity-map with 4 MiB pages */
 };
 
@@ -54,9 +56,9 @@ uint64_t cpu_boot_area_size(enum cpu_mode mode, bool paging, uint64_t mem_size);
 /*
  * cpu_setup_real_mode - CS = entry_cs (base entry_cs * 16), IP = entry,
  * DS = ES = FS = GS = SS = 0 with base 0 and 64 KiB limits, EFLAGS = 0x2
- * (interrupts off), SP = stack, or by default 0 when the guest has 64 KiB
- * or more (the first push lands at 0xFFFE, the top of the first 64 KiB),
- * else the memory size.  Other registers are 0.
+ * (interrupts off), SP = stack exactly (the manifest's default is 0 when
+ * the guest has 64 KiB or more: the first push lands at 0xFFFE, the top of
+ * the first 64 KiB; else the memory size).  Other registers are 0.
  * Returns 0, or -1 with E naming the ioctl.
  */
 int cpu_setup_real_mode(int vcpu_fd, const struct cpu_boot *b, struct err *e);
@@ -75,8 +77,8 @@ int cpu_setup_protected_mode(int vcpu_fd, const struct cpu_boot *b,
 
 /*
  * cpu_setup_long_mode - 64-bit mode: the same GDT, CS = CPU_SEL_CODE64,
- * data segments CPU_SEL_DATA, 4-level page tables identity-mapping all of
- * RAM with 2 MiB pages, CR0 = PE|ET|NE|PG, CR4 = PAE, EFER = LME|LMA,
+ * data segments CPU_SEL_DATA, 4-level page tables identity-mapping every
+ * GPA up to the end of RAM (the hole below 4 GiB included) with 2 MiB pages, CR0 = PE|ET|NE|PG, CR4 = PAE, EFER = LME|LMA,
  * RIP = entry, RSP = stack or the start of the boot area, RFLAGS = 0x2.
  * Returns 0, or -1 with E set.
  */

@@ -3,6 +3,7 @@
 #include "guest.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,10 @@
 #include "hypercall.h"
 #include "linux.h"
 #include "minikvm.h"
+
+#define CR0_PG (1ull << 31)
+#define CR4_PSE (1ull << 4)
+#define CR4_PAE (1ull << 5)
 
 /* Copies the image into guest memory: a flat binary at cfg->load, or an
  * ELF image's segments where its program headers say (elf_image.h). */
@@ -215,6 +220,7 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 	int rc;
 
 	memset(g, 0, sizeof *g);
+	vm_init(&g->vm, kvm);	/* guest_destroy() closes only what was opened */
 	g->index = cfg->index;
 	g->cfg = cfg;
 	g->con = con;
@@ -268,7 +274,7 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 	if (rc < 0)
 		return -1;
 
-	if (bus_register(&g->pio, HC_PORT, 1, g, hypercall_io, "hypercall") < 0 ||
+	if (bus_register(&g->pio, HC_PORT, HC_PORTS, g, hypercall_io, "hypercall") < 0 ||
 	    bus_register(&g->pio, UART_COM1_BASE, UART_PORTS, &g->uart, uart_io,
 			 "COM1") < 0)
 		return err_set(e, "cannot register devices: out of memory");
@@ -287,12 +293,140 @@ const struct kvm_regs *guest_regs(struct guest *g)
 }
 
 /*
+ * Copies N bytes of guest memory at linear address LIN (through the
+ * guest's page tables if it pages: KVM_TRANSLATE, page by page) into BUF;
+ * false if any of them is not RAM.
+ */
+static bool guest_read_linear(struct guest *g, const struct kvm_sregs *s,
+			      uint64_t lin, uint8_t *buf, size_t n)
+{
+	while (n > 0) {
+		uint64_t gpa = lin;
+		size_t chunk = 0x1000 - (lin & 0xfff);
+		const uint8_t *p;
+
+		if (s->cr0 & CR0_PG) {
+			struct kvm_translation tr = { .linear_address = lin };
+
+			if (ioctl(g->vm.vcpu_fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+				return false;
+			gpa = tr.physical_address;
+		}
+		if (chunk > n)
+			chunk = n;
+		if ((p = vm_gpa_to_hva(&g->vm, gpa, chunk)) == NULL)
+			return false;
+		memcpy(buf, p, chunk);
+		buf += chunk;
+		lin += chunk;
+		n -= chunk;
+	}
+	return true;
+}
+
+/*
+ * Decodes the port I/O instruction in B (N bytes; Intel SDM Vol. 2A/2B
+ * "IN", "INS", "OUT", "OUTS"): its length, or 0 if it is none.  *OUT: a
+ * write; *IMM: its immediate port, or -1 for the DX forms.
+ */
+static unsigned io_insn_decode(const uint8_t *b, unsigned n, bool long_mode,
+			       bool *out, int *imm)
+{
+	unsigned i = 0;
+
+	/* operand/address size, segment, lock and rep prefixes; REX in long mode */
+	while (i < n &&
+	       (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf2 || b[i] == 0xf3 ||
+		b[i] == 0xf0 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
+		b[i] == 0x26 || b[i] == 0x64 || b[i] == 0x65 ||
+		(long_mode && (b[i] & 0xf0) == 0x40)))
+		i++;
+	if (i >= n)
+		return 0;
+	*imm = -1;
+	switch (b[i]) {
+	case 0xe4: case 0xe5: case 0xe6: case 0xe7:	/* in/out with imm8 */
+		if (i + 1 >= n)
+			return 0;
+		*out = b[i] >= 0xe6;
+		*imm = b[i + 1];
+		return i + 2;
+	case 0xec: case 0xed: case 0xee: case 0xef:	/* in/out with DX */
+		*out = b[i] >= 0xee;
+		return i + 1;
+	case 0x6c: case 0x6d: case 0x6e: case 0x6f:	/* ins/outs */
+		*out = b[i] >= 0x6e;
+		return i + 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Whether this host's KVM has already moved RIP past an OUT when it exits
+ * to minikvm.  KVM on VT-x/AMD-V completes (and skips) the instruction on
+ * the next KVM_RUN, so RIP is the OUT itself; kvm_pvm skips it first.
+ * Learnt once, from a two-byte guest, the first time it matters.
+ */
+static bool out_rip_advanced;
+static pthread_once_t out_rip_once = PTHREAD_ONCE_INIT;
+static const struct kvm *out_rip_kvm;
+
+static void out_rip_probe(void)
+{
+	static const uint8_t code[] = { 0xee, 0xf4 };	/* out %al, (%dx); hlt */
+	struct cpu_boot boot = { 0 };
+	struct kvm_regs r;
+	struct err e;
+	struct vm vm;
+
+	if (vm_create(&vm, out_rip_kvm, 0x1000, 0, &e) == 0) {
+		memcpy(vm.mem, code, sizeof code);
+		boot.mem = vm.mem;
+		boot.mem_size = vm.mem_size;
+		if (cpu_setup_real_mode(vm.vcpu_fd, &boot, &e) == 0 &&
+		    ioctl(vm.vcpu_fd, KVM_RUN, 0) == 0 &&
+		    vm.run->exit_reason == KVM_EXIT_IO &&
+		    ioctl(vm.vcpu_fd, KVM_GET_REGS, &r) == 0)
+			out_rip_advanced = r.rip == 1;
+	}
+	vm_destroy(&vm);
+}
+
+uint64_t guest_exit_ip(struct guest *g, const struct kvm_regs *r,
+		       const struct kvm_sregs *s)
+{
+	const struct kvm_run *run = g->vm.run;
+	uint64_t lin = s->cs.base + r->rip;
+	uint8_t b[16];
+	bool out;
+	int imm;
+
+	if (run->exit_reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_OUT)
+		return r->rip;
+	out_rip_kvm = g->vm.kvm;
+	pthread_once(&out_rip_once, out_rip_probe);
+	if (!out_rip_advanced)
+		return r->rip;
+	/* find the OUT that ends at RIP: the shortest one that fits */
+	for (unsigned back = 1; back <= 15 && back <= lin; back++) {
+		if (!guest_read_linear(g, s, lin - back, b, back))
+			break;
+		if (io_insn_decode(b, back, s->cs.l, &out, &imm) == back && out &&
+		    (imm < 0 || (unsigned)imm == run->io.port))
+			return r->rip - back;
+	}
+	return r->rip;
+}
+
+/*
  * Writes " at CS:IP ssss:iiii" for where the vCPU is now into BUF (LEN
  * bytes), or "" if KVM will not say; S and R, if not NULL, receive the
- * registers.  Returns whether they were read.
+ * registers.  AT_EXIT: while an exit is handled (guest_exit_ip).  Returns
+ * whether they were read.
  */
 static bool guest_where(struct guest *g, char *buf, size_t len,
-			struct kvm_sregs *s, struct kvm_regs *r)
+			struct kvm_sregs *s, struct kvm_regs *r, bool at_exit)
 {
 	struct kvm_sregs s0;
 	struct kvm_regs r0;
@@ -304,7 +438,7 @@ static bool guest_where(struct guest *g, char *buf, size_t len,
 	    ioctl(g->vm.vcpu_fd, KVM_GET_REGS, r) != 0)
 		return false;
 	snprintf(buf, len, " at CS:IP %04x:%04llx", s->cs.selector,
-		 (unsigned long long)r->rip);
+		 (unsigned long long)(at_exit ? guest_exit_ip(g, r, s) : r->rip));
 	return true;
 }
 
@@ -322,7 +456,7 @@ static void guest_report(struct guest *g, bool registers, const char *note,
 	bool have;
 
 	console_flush(g->out);
-	have = guest_where(g, where, sizeof where, &s, &r);
+	have = guest_where(g, where, sizeof where, &s, &r, true);
 	if (note != NULL)
 		snprintf(line, sizeof line, "minikvm: vcpu%u: %s\n", g->index, note);
 	if (registers && have)
@@ -355,6 +489,60 @@ void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
 	guest_report(g, registers, NULL, what);
 }
 
+/* How many diagnoses of each kind a guest gets before they are counted. */
+static const unsigned guest_note_limit[GUEST_NOTE_KINDS] = {
+	[GUEST_NOTE_UNKNOWN_HYPERCALL] = 10,
+	[GUEST_NOTE_IN_WITHOUT_GETCHAR] = 1,
+};
+
+void guest_note(struct guest *g, enum guest_note_kind kind, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	if (g->notes_shown[kind] >= guest_note_limit[kind]) {
+		g->notes_hidden[kind]++;
+		return;
+	}
+	g->notes_shown[kind]++;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	guest_report(g, false, NULL, what);
+}
+
+/* At the guest's end: one line for each kind of note over its limit. */
+static void guest_notes_summary(const struct guest *g)
+{
+	static const char *const what[GUEST_NOTE_KINDS] = {
+		[GUEST_NOTE_UNKNOWN_HYPERCALL] = "unknown hypercalls",
+		[GUEST_NOTE_IN_WITHOUT_GETCHAR] = "INs from the hypercall port without GETCHAR",
+	};
+
+	for (unsigned k = 0; k < GUEST_NOTE_KINDS; k++)
+		if (g->notes_hidden[k] > 0)
+			fprintf(stderr, "minikvm: vcpu%u: and %llu more %s like this (not shown)\n",
+				g->index, (unsigned long long)g->notes_hidden[k], what[k]);
+}
+
+/*
+ * For the timeout message: where a stopped vCPU was, and whether it was
+ * halted waiting for an interrupt (the in-kernel LAPIC runs HLT: KVM's
+ * MP state says so) rather than running.
+ */
+static void guest_where_stopped(struct guest *g)
+{
+	struct kvm_mp_state mp;
+	size_t n;
+
+	guest_where(g, g->stopped_at, sizeof g->stopped_at, NULL, NULL, false);
+	n = strlen(g->stopped_at);
+	if (ioctl(g->vm.vcpu_fd, KVM_GET_MP_STATE, &mp) == 0 &&
+	    mp.mp_state == KVM_MP_STATE_HALTED)
+		snprintf(g->stopped_at + n, sizeof g->stopped_at - n,
+			 ", halted waiting for an interrupt");
+}
+
 /* KVM_EXIT_IO: each of COUNT accesses (a `rep ins/outs`) goes to the bus. */
 static enum io_result guest_pio(struct guest *g)
 {
@@ -383,9 +571,30 @@ static enum io_result guest_pio(struct guest *g)
 	return IO_OK;
 }
 
-#define CR0_PG (1ull << 31)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
+
+/*
+ * True if the instruction at RIP, or the one just before it, is a `mov
+ * %reg, %cr0` (0F 22 /r, ModRM mod 11 and reg 0: Intel SDM Vol. 2B "MOV
+ * -- Move to/from Control Registers") whose source register has PG (bit
+ * 31) set: the guest has just turned paging on.
+ */
+static bool guest_just_set_pg(struct guest *g, const struct kvm_sregs *s,
+			      const struct kvm_regs *r)
+{
+	const uint64_t gpr[8] = { r->rax, r->rcx, r->rdx, r->rbx,
+				  r->rsp, r->rbp, r->rsi, r->rdi };
+	uint64_t lin = s->cs.base + r->rip;
+	uint8_t b[3];
+
+	for (uint64_t back = 0; back <= 3; back += 3) {
+		if (lin < back || !guest_read_linear(g, s, lin - back, b, sizeof b))
+			continue;
+		if (b[0] == 0x0f && b[1] == 0x22 && (b[2] & 0xf8) == 0xc0 &&
+		    (gpr[b[2] & 7] & CR0_PG))
+			return true;
+	}
+	return false;
+}
 
 /*
  * Some KVMs refuse 32-bit paging: kvm_pvm shuts a protected-mode guest down
@@ -396,8 +605,8 @@ static enum io_result guest_pio(struct guest *g)
 static const char *guest_explain_fault(struct guest *g)
 {
 	struct kvm_sregs s;
-
 	struct kvm_regs r;
+	uint8_t at[1];
 
 	if (g->mode != CPU_MODE_PROTECTED ||
 	    ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) < 0 ||
@@ -405,14 +614,15 @@ static const char *guest_explain_fault(struct guest *g)
 		return NULL;
 	/* kvm_pvm's emulator cannot do int/iret in protected-mode ring 0 */
 	if (g->vm.run->exit_reason == KVM_EXIT_INTERNAL_ERROR && !(s.cr0 & CR0_PG) &&
-	    s.cs.base + r.rip < g->vm.mem_size &&
-	    (g->vm.mem[s.cs.base + r.rip] == 0xcf ||	/* iret */
-	     g->vm.mem[s.cs.base + r.rip] == 0xcd) &&	/* int n */
+	    guest_read_linear(g, &s, s.cs.base + r.rip, at, sizeof at) &&
+	    (at[0] == 0xcf || at[0] == 0xcd) &&	/* iret, int n */
 	    !probe_mode_runs(PROBE_PROTECTED_INTERRUPTS))
 		return "this host's KVM cannot emulate interrupts (int/iret) in protected-mode ring 0; the guest needs VT-x/AMD-V (see 'minikvm doctor')";
-	/* kvm_pvm clears CR0.PG on the way out, but CR3 and CR4 remain */
-	if (!g->paging && !(s.cr0 & CR0_PG) && s.cr3 == 0 &&
-	    !(s.cr4 & (CR4_PSE | CR4_PAE)))
+	/* Paging is blamed only if it was on: minikvm turned it on, or CR0
+	 * says so, or the guest has just set CR0.PG (kvm_pvm clears PG in the
+	 * state it reports, so look at the instruction).  A CR3 or CR4 loaded
+	 * without PG proves nothing. */
+	if (!g->paging && !(s.cr0 & CR0_PG) && !guest_just_set_pg(g, &s, &r))
 		return NULL;
 	if (probe_mode_runs(PROBE_PROTECTED_PAGING))
 		return NULL;
@@ -505,7 +715,7 @@ enum guest_status guest_run(struct guest *g)
 	for (;;) {
 		if (atomic_load_explicit(&g->stop, memory_order_relaxed)) {
 			/* for the timeout message: where a stuck guest was */
-			guest_where(g, g->stopped_at, sizeof g->stopped_at, NULL, NULL);
+			guest_where_stopped(g);
 			g->status = GUEST_STOPPED;
 			break;
 		}
@@ -576,6 +786,7 @@ out:
 		st->ns_exits += stats_now() - t_exit;
 	st->t_end = stats_now();
 	console_flush(g->out);
+	guest_notes_summary(g);
 	if (g->end_note != NULL && g->status == GUEST_DONE)
 		fprintf(stderr, "minikvm: vcpu%u: %s: the run ends\n", g->index, g->end_note);
 	return g->status;

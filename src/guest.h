@@ -26,6 +26,17 @@
 #include "uart.h"
 #include "vm.h"
 
+/*
+ * Diagnoses a guest can repeat at will (a loop of unknown hypercalls):
+ * each kind is printed at most guest_note_limit times (guest.c), the rest
+ * counted and summed up in one line when the guest ends.
+ */
+enum guest_note_kind {
+	GUEST_NOTE_UNKNOWN_HYPERCALL,
+	GUEST_NOTE_IN_WITHOUT_GETCHAR,
+	GUEST_NOTE_KINDS
+};
+
 /* How a guest's run ended. */
 enum guest_status {
 	GUEST_RUNNING = 0,
@@ -46,7 +57,6 @@ struct guest {
 	struct console_chan *out;	/* this vCPU's output channel */
 	bool has_stdin;			/* input is for this vCPU */
 	bool getchar_pending;		/* GETCHAR seen: the next IN reads input */
-	bool warned_in;			/* IN on the hypercall port without GETCHAR */
 	struct uart uart;
 	bool is_linux;			/* a Linux guest (linux.h): a PC's devices */
 	uint8_t cmos_index;		/* CMOS register selected at port 0x70 */
@@ -54,7 +64,11 @@ struct guest {
 	atomic_bool stop;		/* set by the machine to end the run */
 	atomic_bool halt_check;		/* the next EINTR: halted for good? */
 	enum guest_status status;
-	char stopped_at[48];		/* GUEST_STOPPED: " at CS:IP ..." or "" */
+	char stopped_at[80];		/* GUEST_STOPPED: " at CS:IP ssss:iiii",
+					 * then ", halted waiting for an
+					 * interrupt" if so; or "" */
+	unsigned notes_shown[GUEST_NOTE_KINDS];
+	uint64_t notes_hidden[GUEST_NOTE_KINDS];	/* over the limit */
 	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
 	struct vcpu_stats stats;	/* exits counted; timed with --stats */
 	const struct trace *trace;	/* --trace, or NULL */
@@ -101,6 +115,25 @@ const struct kvm_regs *guest_regs(struct guest *g);
  */
 void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * guest_note - a diagnosis of KIND that the guest may repeat (see enum
+ * guest_note_kind): printed as guest_diagnose() prints it, without
+ * registers, unless this kind has reached its limit; then only counted.
+ */
+void guest_note(struct guest *g, enum guest_note_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * guest_exit_ip - the IP that diagnoses and traces show for the exit being
+ * handled, given its registers R and S: for a port I/O exit, the address
+ * of the I/O instruction itself, on every host.  KVM on VT-x/AMD-V leaves
+ * RIP there (it completes the instruction on the next KVM_RUN); kvm_pvm
+ * has already moved past an OUT, which this finds again (a once-only probe
+ * guest tells the two apart).  For other exits, RIP.
+ */
+uint64_t guest_exit_ip(struct guest *g, const struct kvm_regs *r,
+		       const struct kvm_sregs *s);
 
 /*
  * guest_check_halt - from another thread, before it interrupts KVM_RUN

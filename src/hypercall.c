@@ -5,6 +5,7 @@
 #include "hypercall.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "guest.h"
 #include "minikvm.h"
@@ -28,20 +29,25 @@ const char *hypercall_name(uint8_t fn)
 static enum io_result hc_puts(struct guest *g, const struct kvm_regs *r)
 {
 	uint64_t gpa = (uint32_t)r->rbx, len = (uint32_t)r->rcx;
+	const uint8_t *p;
 
 	if (len > HC_PUTS_MAX) {
-		guest_diagnose(g, false, "guest error: PUTS of %llu bytes (at most %u)",
+		guest_diagnose(g, true, "guest error: PUTS of %llu bytes (at most %u)",
 			       (unsigned long long)len, HC_PUTS_MAX);
 		return IO_FAULT;
 	}
-	/* 64-bit sums: a 32-bit address plus a length cannot wrap here */
-	if (gpa > g->vm.mem_size || len > g->vm.mem_size - gpa) {
-		guest_diagnose(g, false, "guest error: PUTS of 0x%llx bytes at GPA 0x%llx, outside the guest's 0x%llx bytes of memory",
+	if (len == 0)
+		return IO_OK;
+	/* RAM only, and not across the hole below 4 GiB (layout.h) */
+	p = vm_gpa_to_hva(&g->vm, gpa, len);
+	if (p == NULL) {
+		guest_diagnose(g, true, "guest error: PUTS of 0x%llx bytes at GPA 0x%llx, outside the guest's RAM (0x%llx bytes from GPA 0%s)",
 			       (unsigned long long)len, (unsigned long long)gpa,
-			       (unsigned long long)g->vm.mem_size);
+			       (unsigned long long)g->vm.low_size,
+			       g->vm.low_size < g->vm.mem_size ? ", the rest from 4 GiB" : "");
 		return IO_FAULT;
 	}
-	console_write(g->out, g->vm.mem + gpa, (size_t)len);
+	console_write(g->out, p, (size_t)len);
 	return IO_OK;
 }
 
@@ -57,24 +63,43 @@ static void hc_putnum(struct guest *g, uint32_t v)
 	console_write(g->out, buf + n, sizeof buf - n);
 }
 
-/* IN from the port: the byte GETCHAR asked for. */
-static uint8_t hc_read(struct guest *g)
+/*
+ * IN from the port: the byte GETCHAR asked for (0..255), CONSOLE_EOF at
+ * the end of input (or for a vCPU without input), or -2 without GETCHAR.
+ */
+static int hc_read(struct guest *g)
 {
 	int c;
 
 	if (!g->getchar_pending) {
-		if (!g->warned_in) {
-			g->warned_in = true;
-			guest_diagnose(g, false, "IN from the hypercall port without GETCHAR first; it reads 0xff");
-		}
-		return 0xff;
+		guest_note(g, GUEST_NOTE_IN_WITHOUT_GETCHAR,
+			   "IN from the hypercall port without GETCHAR first; it reads 0xff");
+		return -2;
 	}
 	g->getchar_pending = false;
 	if (!g->has_stdin)
-		return HC_EOT;
+		return CONSOLE_EOF;
 	console_flush(g->out);	/* a prompt must be visible before we wait */
 	c = console_getc(g->con, &g->stop);
-	return c >= 0 ? (uint8_t)c : HC_EOT;
+	return c >= 0 ? c : CONSOLE_EOF;
+}
+
+/*
+ * A read of SIZE bytes at 0x500: `in %al` gets the byte, or 0x04 (EOT) at
+ * the end of input, as the Mini-KVM guests expect; a wider `in %ax` or
+ * `in %eax` gets the byte zero-extended, or all ones at the end of input,
+ * a value no byte has, so a guest can tell a 0x04 in its input from the
+ * end.  Without GETCHAR first, all ones.
+ */
+static void hc_in(struct guest *g, uint8_t *data, unsigned size)
+{
+	int c = hc_read(g);
+
+	memset(data, c >= 0 ? 0 : 0xff, size);
+	if (c >= 0)
+		data[0] = (uint8_t)c;
+	else if (c == CONSOLE_EOF && size == 1)
+		data[0] = HC_EOT;
 }
 
 enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
@@ -83,11 +108,14 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	struct guest *g = owner;
 	const struct kvm_regs *r;
 
-	(void)offset;
+	/* 0x501-0x503 only carry the upper bytes of a wide access at 0x500 */
+	if (offset != 0) {
+		if (!is_write)
+			memset(data, 0xff, size);
+		return IO_OK;
+	}
 	if (!is_write) {
-		data[0] = hc_read(g);
-		for (unsigned i = 1; i < size; i++)
-			data[i] = 0;
+		hc_in(g, data, size);
 		return IO_OK;
 	}
 	g->stats.hypercalls[data[0]]++;
@@ -103,7 +131,8 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	case HC_EXIT_STATUS:
 		break;
 	default:
-		guest_diagnose(g, false, "unknown hypercall 0x%02x (ignored)", data[0]);
+		guest_note(g, GUEST_NOTE_UNKNOWN_HYPERCALL,
+			   "unknown hypercall 0x%02x (ignored)", data[0]);
 		return IO_OK;
 	}
 	r = guest_regs(g);

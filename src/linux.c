@@ -2,6 +2,8 @@
  * linux.h; section names are those of Documentation/arch/x86/boot.rst). */
 #include "linux.h"
 
+#include "layout.h"
+
 #include <stddef.h>
 #include <string.h>
 
@@ -211,8 +213,15 @@ int linux_setup(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel,
 	bp->e820_table[e++] = (struct e820_entry){ 0, 0x9fc00, E820_RAM };
 	bp->e820_table[e++] = (struct e820_entry){ 0x9fc00, 0x400, E820_RESERVED };
 	bp->e820_table[e++] = (struct e820_entry){ 0xf0000, 0x10000, E820_RESERVED };
+	/* RAM up to the hole below 4 GiB, the rest from 4 GiB (layout.h;
+	 * a Linux guest has at most 3 GiB, so today only the first) */
 	bp->e820_table[e++] = (struct e820_entry){ LINUX_KERNEL,
-						   mem_size - LINUX_KERNEL, E820_RAM };
+						   layout_low_size(mem_size) - LINUX_KERNEL,
+						   E820_RAM };
+	if (mem_size > LAYOUT_LOW_RAM_MAX)
+		bp->e820_table[e++] = (struct e820_entry){ LAYOUT_HIGH_RAM,
+							   mem_size - LAYOUT_LOW_RAM_MAX,
+							   E820_RAM };
 	bp->e820_entries = (uint8_t)e;
 	return 0;
 }

@@ -173,9 +173,10 @@ enum io_result uart_io(void *owner, uint64_t offset, uint8_t *data,
 {
 	struct uart *u = owner;
 
-	/* A wider access touches consecutive registers, as on the ISA bus. */
+	/* A wider access touches consecutive registers, as on the ISA bus;
+	 * the bus never hands us bytes past 0x3FF (bus_dispatch). */
 	for (unsigned i = 0; i < size; i++) {
-		unsigned reg = (unsigned)((offset + i) % UART_PORTS);
+		unsigned reg = (unsigned)(offset + i);
 
 		if (is_write)
 			uart_write(u, reg, data[i]);

@@ -8,30 +8,24 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/*
- * Where KVM puts the three-page TSS that Intel VT-x needs to run real mode
- * on CPUs without "unrestricted guest": just below 4 GiB, above any RAM a
- * minikvm guest can have below it (the address kvmtool and QEMU use).
- */
-#define KVM_TSS_GPA 0xfffbd000ul
-/* The EPT identity-map page VT-x needs for real mode: the page below. */
-#define KVM_IDENTITY_MAP_GPA 0xfffbc000ull
+#include "layout.h"
 
 int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	      unsigned flags, struct err *e)
 {
 	struct kvm_userspace_memory_region region;
 
-	*vm = (struct vm){ .kvm = kvm, .fd = -1, .vcpu_fd = -1,
-			   .run = MAP_FAILED, .mem = MAP_FAILED };
+	vm_init(vm, kvm);
 	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0)
 		return err_set(e, "KVM_CREATE_VM: %s", strerror(errno));
-	if (kvm->set_tss_addr && ioctl(vm->fd, KVM_SET_TSS_ADDR, KVM_TSS_GPA) < 0)
+	/* the three-page TSS VT-x needs to run real mode without
+	 * "unrestricted guest": in the hole below 4 GiB (layout.h) */
+	if (kvm->set_tss_addr && ioctl(vm->fd, KVM_SET_TSS_ADDR, LAYOUT_KVM_TSS) < 0)
 		return err_set(e, "KVM_SET_TSS_ADDR: %s", strerror(errno));
 	if ((flags & VM_PC) &&
 	    ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
-		uint64_t addr = KVM_IDENTITY_MAP_GPA;
+		uint64_t addr = LAYOUT_KVM_IDENTITY_MAP;
 
 		if (ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &addr) < 0)
 			return err_set(e, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
@@ -43,14 +37,25 @@ int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	if (vm->mem == MAP_FAILED)
 		return err_set(e, "cannot map %llu bytes of guest memory: %s",
 			       (unsigned long long)mem_size, strerror(errno));
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = mem_size,
-		.userspace_addr = (uintptr_t)vm->mem,
-	};
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return err_set(e, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	vm->low_size = layout_low_size(mem_size);
+	/* RAM below the hole at GPA 0, the rest from 4 GiB (layout.h): one
+	 * host mapping, two memory slots */
+	for (unsigned slot = 0; slot < 2; slot++) {
+		uint64_t gpa = slot ? LAYOUT_HIGH_RAM : 0;
+		uint64_t off = slot ? vm->low_size : 0;
+
+		if (off == mem_size)
+			break;
+		region = (struct kvm_userspace_memory_region){
+			.slot = slot,
+			.guest_phys_addr = gpa,
+			.memory_size = slot ? mem_size - off : vm->low_size,
+			.userspace_addr = (uintptr_t)(vm->mem + off),
+		};
+		if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+			return err_set(e, "KVM_SET_USER_MEMORY_REGION (slot %u): %s",
+				       slot, strerror(errno));
+	}
 
 	if ((flags & (VM_IRQCHIP | VM_PC)) && ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		return err_set(e, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
@@ -71,6 +76,29 @@ int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	if (kvm->sync_regs)
 		vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 	return 0;
+}
+
+void vm_init(struct vm *vm, const struct kvm *kvm)
+{
+	*vm = (struct vm){ .kvm = kvm, .fd = -1, .vcpu_fd = -1,
+			   .run = MAP_FAILED, .mem = MAP_FAILED };
+}
+
+void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t off;
+
+	if (gpa < vm->low_size)
+		off = gpa;
+	else if (gpa >= LAYOUT_HIGH_RAM && gpa - LAYOUT_HIGH_RAM < vm->mem_size - vm->low_size)
+		off = vm->low_size + (gpa - LAYOUT_HIGH_RAM);
+	else
+		return NULL;
+	/* the range must stay inside the block it starts in */
+	if (gpa < vm->low_size ? len > vm->low_size - gpa :
+	    len > vm->mem_size - off)
+		return NULL;
+	return vm->mem + off;
 }
 
 int vm_set_cpuid(const struct vm *vm, struct err *e)

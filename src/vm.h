@@ -21,12 +21,27 @@ struct vm {
 	int vcpu_fd;
 	struct kvm_run *run;	/* kvm->run_size bytes, shared with KVM */
 	uint8_t *mem;		/* HVA of guest-physical address 0 */
-	uint64_t mem_size;	/* bytes of RAM from GPA 0 (a multiple of 4 KiB) */
+	uint64_t mem_size;	/* bytes of RAM in all (a multiple of 4 KiB) */
+	uint64_t low_size;	/* of which at GPA 0 (the rest from 4 GiB) */
 };
 
 /*
- * vm_create - a VM with MEM_SIZE bytes of zeroed RAM at GPA 0 (one memory
- * slot) and one vCPU in its reset state; kvm_run->kvm_valid_regs asks for
+ * vm_init - an empty VM that vm_destroy() can take: no fds (-1), nothing
+ * mapped.  For a guest that fails before vm_create().
+ */
+void vm_init(struct vm *vm, const struct kvm *kvm);
+
+/*
+ * vm_gpa_to_hva - where LEN bytes of guest RAM at GPA lie in minikvm's
+ * memory (layout.h: RAM below 3 GiB from GPA 0, the rest from 4 GiB), or
+ * NULL if any of them is not RAM or the range spans the hole.
+ */
+void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
+
+/*
+ * vm_create - a VM with MEM_SIZE bytes of zeroed RAM (one host mapping; a
+ * memory slot at GPA 0 and, above 3 GiB of RAM, a second one at 4 GiB:
+ * layout.h) and one vCPU in its reset state; kvm_run->kvm_valid_regs asks for
  * the general registers on every exit where KVM_CAP_SYNC_REGS exists.
  * With VM_IRQCHIP in FLAGS, the in-kernel PIC, IOAPIC and local APIC are created first
  * (KVM_CREATE_IRQCHIP must come before KVM_CREATE_VCPU).
