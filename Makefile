@@ -26,6 +26,7 @@ OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 # Guests: NAME.S is a 16-bit flat binary; NAME32.S and NAME64.S are ELF32
 # and ELF64 images linked at 1 MiB (protected and long mode).
 GUEST_SRCS = $(wildcard guests/*.S tests/guests/*.S tests/hostile/*.S)
+GUEST_SRCS += $(wildcard tests/promises/*.S)
 GUEST_ELF_SRCS = $(filter %32.S %64.S,$(GUEST_SRCS))
 GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 	 $(patsubst %.S,%.elf,$(GUEST_ELF_SRCS))
@@ -119,7 +120,7 @@ uninstall:
 	done
 
 clean: os-1k-clean
-	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o
 
 -include $(OBJS:.o=.d)
 
@@ -138,22 +139,27 @@ $(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,
 $(BUILD)/test_guest: tests/unit/test_guest.c $(filter-out $(BUILD)/main.o,$(OBJS))
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
 
-# libFuzzer targets (tests/fuzz/): the manifest loader and the ELF loader.
+# libFuzzer targets (tests/fuzz/): the manifest loader, the loader with
+# --set overrides (and check -v's print-and-reload), and the ELF loader.
 # `make fuzz FUZZ_SECONDS=1800` runs each that long; make check runs them
 # for a minute each (tests/t/70-fuzz.t).
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_MANIFEST_SRCS = src/manifest.c src/yamlcheck.c src/units.c src/diag.c src/linux.c \
-	src/fileio.c src/cpu.c src/elf_image.c
+FUZZ_MANIFEST_SRCS = src/manifest.c src/manifest_build.c src/manifest_vcpu.c \
+	src/manifest_set.c src/manifest_print.c src/yamlcheck.c src/units.c src/diag.c \
+	src/linux.c src/fileio.c src/cpu.c src/elf_image.c
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(wildcard src/*.h)
+	mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
+$(BUILD)/fuzz/fuzz_set: tests/fuzz/fuzz_set.c $(FUZZ_MANIFEST_SRCS) $(wildcard src/*.h)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
 $(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(wildcard src/*.h)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_image $(GUESTS)
+fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_set $(BUILD)/fuzz/fuzz_image $(GUESTS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 
 # configs/linux.yaml's guest: Debian's cloud kernel and a busybox-static

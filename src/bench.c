@@ -43,6 +43,23 @@ static void summary(const struct sample *s, size_t n, size_t offset, double out[
 	free(v);
 }
 
+/*
+ * The progress line: WHAT ("warm-up", "run") I of N on stderr, padded to
+ * the longest line so far (*WIDTH) and ending in '\r', so the next one,
+ * or a diagnosis a run prints, starts over it at column 0.  N == 0 clears
+ * the line.  A failed write only loses the progress shown.
+ */
+static void progress(int *width, const char *what, uint64_t i, uint64_t n)
+{
+	char line[64];
+	int len = n ? snprintf(line, sizeof line, "bench: %s %llu/%llu", what,
+			       (unsigned long long)i, (unsigned long long)n) : 0;
+
+	if (len > *width)
+		*width = len;
+	fprintf(stderr, "%-*s\r", *width, n ? line : "");
+}
+
 int bench_run(const struct manifest *m, const struct bench_options *o)
 {
 	static const struct {
@@ -58,26 +75,48 @@ int bench_run(const struct manifest *m, const struct bench_options *o)
 	uint64_t repeat = o->repeat ? o->repeat : m->bench_repeat;
 	uint64_t total = repeat + m->bench_warmup;
 	struct sample *s = calloc(repeat, sizeof *s);
+	/*
+	 * The scenario as run: the same guests, none taking standard input,
+	 * so that every run sees the same (no) input, and a guest that reads
+	 * gets the end of input at once instead of waiting on a terminal.
+	 */
+	struct vcpu_config *vcpus = calloc(m->nr_vcpus, sizeof *vcpus);
+	struct manifest scenario = *m;
 	json_object *root, *host, *res;
 	const char *module;
-	int status = 0;
+	int status = 0, width = 0;
 
-	if (s == NULL) {
+	if (s == NULL || vcpus == NULL) {
 		fprintf(stderr, "minikvm: bench: out of memory\n");
+		free(s);
+		free(vcpus);
 		return 1;
 	}
+	for (size_t v = 0; v < m->nr_vcpus; v++) {
+		vcpus[v] = m->vcpus[v];
+		vcpus[v].stdin = false;
+	}
+	scenario.vcpus = vcpus;
 	for (uint64_t i = 0; i < total; i++) {
 		struct run_report rep;
 		struct run_options opt = {
 			.color = WHEN_NEVER, .quiet = true, .report = &rep,
 			.t_start = stats_now(),
 		};
+		bool warm = i < m->bench_warmup;
 
-		status = machine_run(m, &opt);
+		if (o->progress)
+			progress(&width, warm ? "warm-up" : "run",
+				 warm ? i + 1 : i + 1 - m->bench_warmup,
+				 warm ? m->bench_warmup : repeat);
+		status = machine_run(&scenario, &opt);
 		if (status != 0) {
+			if (o->progress)
+				progress(&width, "", 0, 0);
 			fprintf(stderr, "minikvm: bench: run %llu of %s ended with status %d\n",
 				(unsigned long long)i + 1, m->name, status);
 			free(s);
+			free(vcpus);
 			return status;
 		}
 		if (i < m->bench_warmup)
@@ -91,10 +130,13 @@ int bench_run(const struct manifest *m, const struct bench_options *o)
 		};
 	}
 
+	free(vcpus);
 	root = json_object_new_object();
 	host = json_object_new_object();
 	res = json_object_new_object();
 	doctor_host_facts(host);
+	if (o->progress)
+		progress(&width, "", 0, 0);
 	json_object_object_add(root, "scenario", json_object_new_string(m->name));
 	json_object_object_add(root, "manifest", json_object_new_string(m->file));
 	json_object_object_add(root, "repeat", json_object_new_int64((int64_t)repeat));
@@ -128,11 +170,17 @@ int bench_run(const struct manifest *m, const struct bench_options *o)
 	       "itself a VM" : "bare metal");
 	json_object_object_add(root, "results", res);
 	json_object_object_add(root, "host", host);
-	if (o->json != NULL &&
-	    fprintf(o->json, "%s\n", json_object_to_json_string_ext(root,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0) {
-		fprintf(stderr, "minikvm: bench: cannot write the JSON file\n");
-		status = 1;
+	if (o->json != NULL) {
+		const char *text = json_object_to_json_string_ext(root,
+				   JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		if (text == NULL) {
+			fprintf(stderr, "minikvm: bench: out of memory\n");
+			status = 1;
+		} else {
+			/* a write error stays in ferror(o->json), for cmd_bench.c */
+			fprintf(o->json, "%s\n", text);
+		}
 	}
 	json_object_put(root);
 	free(s);

@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -16,6 +18,7 @@
 
 #include "console.h"
 #include "guest.h"
+#include "hostmem.h"
 #include "kvm.h"
 #include "stats.h"
 #include "ticker.h"
@@ -30,12 +33,27 @@
  * VM exit, 10 a second.
  */
 #define HALT_CHECK_MS 100
+/*
+ * While a stopped run's vCPU threads wind down, each one still running is
+ * interrupted (SIG_VCPU_KICK) this often: a thread blocked in write(2) on
+ * a full pipe, or one that entered a blocking call just after the last
+ * signal, is released by the next.
+ */
+#define KICK_MS 5
+/*
+ * Once a run is stopping, the main thread's own messages on stderr may
+ * block until this long after the stop (a full pipe, a stopped terminal);
+ * then the rest of a blocked one, and all that stderr does not take at
+ * once after it, are dropped.
+ */
+#define STOP_MSG_NS (300 * 1000000ull)
 
 struct vcpu_thread {
 	struct guest g;
 	struct console_chan chan;
 	pthread_t thread;
 	bool started;
+	atomic_bool ended;	/* guest_run has returned */
 	int done_fd;		/* eventfd: +1 when this guest has ended */
 	struct ticker *ticker;	/* its IRQ 0 timer, if any, is tick .tick */
 	int tick;
@@ -54,6 +72,7 @@ static void *vcpu_thread_main(void *arg)
 	guest_run(&t->g);
 	if (t->tick >= 0)
 		ticker_disarm(t->ticker, (size_t)t->tick);	/* the timer stops with it */
+	atomic_store(&t->ended, true);
 	/* An eventfd write of 1 fails only if the counter would overflow. */
 	while (write(t->done_fd, &one, sizeof one) < 0 && errno == EINTR)
 		;
@@ -103,8 +122,102 @@ static bool want_color(const struct manifest *m, const struct run_options *opt)
 	       (no_color == NULL || no_color[0] == '\0');
 }
 
-/* Stops every guest still running and wakes it wherever it waits. */
-static void stop_all(struct vcpu_thread *t, size_t n, struct console *con)
+/*
+ * The main thread's own messages on stderr.  While the run goes on they are
+ * ordinary blocking writes (a slow reader is waited for); once it is
+ * stopping (msgs_bound) they may block only until a deadline, after which
+ * what stderr does not take at once is dropped: a stop must end the run
+ * however stuck stderr is.
+ */
+struct msgs {
+	uint64_t deadline;	/* 0: no bound; else CLOCK_MONOTONIC ns */
+	timer_t timer;		/* interrupts a write blocked past it */
+	bool timer_ok;
+	bool gave_up;		/* a write blocked past it: drop the rest */
+};
+
+/*
+ * Bounds the main thread's messages from now on to STOP_MSG_NS: a POSIX
+ * timer sends SIG_VCPU_KICK (no SA_RESTART: a blocked write(2) returns
+ * EINTR) to this thread at the deadline and every KICK_MS after it, so a
+ * write that blocks just after one signal is released by the next.
+ * Without the timer (timer_create failed) messages are not bounded.
+ */
+static void msgs_bound(struct msgs *ms)
+{
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIG_VCPU_KICK,
+	};
+	struct itimerspec its = { .it_interval = { 0, KICK_MS * 1000000L } };
+
+	if (ms->deadline != 0)
+		return;
+	ms->deadline = stats_now() + STOP_MSG_NS;
+	sev._sigev_un._tid = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &sev, &ms->timer) < 0)
+		return;
+	ms->timer_ok = true;
+	its.it_value = (struct timespec){ (time_t)(ms->deadline / 1000000000u),
+					  (long)(ms->deadline % 1000000000u) };
+	if (timer_settime(ms->timer, TIMER_ABSTIME, &its, NULL) < 0) {
+		timer_delete(ms->timer);
+		ms->timer_ok = false;
+	}
+}
+
+/*
+ * Writes LEN bytes of BUF on stderr.  Once MS is bounded, a write that is
+ * still blocked at the deadline gives up (the timer's EINTR), and so does
+ * every later one: what stderr takes at once is still written.
+ */
+static void say_raw(struct msgs *ms, const char *buf, size_t len)
+{
+	while (len > 0 && !ms->gave_up) {
+		ssize_t n = write(STDERR_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR) {
+			ms->gave_up = ms->deadline != 0 && stats_now() >= ms->deadline;
+			continue;
+		}
+		if (n < 0)
+			return;	/* stderr itself fails: nowhere to say so */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* One message of the main thread on stderr (FMT ends with its newline). */
+static void say(struct msgs *ms, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(struct msgs *ms, const char *fmt, ...)
+{
+	va_list ap;
+	char *buf;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;	/* out of memory: the message is lost, the run goes on */
+	say_raw(ms, buf, (size_t)n);
+	free(buf);
+}
+
+static void msgs_end(struct msgs *ms)
+{
+	if (ms->timer_ok)
+		timer_delete(ms->timer);
+	ms->timer_ok = false;
+}
+
+/*
+ * Stops every guest still running and wakes it wherever it waits (KVM_RUN,
+ * input); from now on a blocked write gives up when interrupted, and the
+ * main thread's messages are bounded.
+ */
+static void stop_all(struct vcpu_thread *t, size_t n, struct console *con,
+		     struct msgs *ms)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!t[i].started)
@@ -112,20 +225,60 @@ static void stop_all(struct vcpu_thread *t, size_t n, struct console *con)
 		guest_stop(&t[i].g);
 		pthread_kill(t[i].thread, SIG_VCPU_KICK);
 	}
-	console_wake(con);
+	console_stop(con);
+	msgs_bound(ms);
 }
 
-/* Names the guests that had not ended, for the timeout message. */
-static void list_running(struct vcpu_thread *t, size_t n, char *buf, size_t len)
+/*
+ * Joins every started vCPU thread.  Those still running (after stop_all)
+ * are interrupted every KICK_MS until they end: a guest blocked writing to
+ * a full pipe, or on the stderr lock of one that is, gets out.
+ */
+static void join_all(struct vcpu_thread *t, size_t n, int done_fd)
 {
-	size_t o = 0;
+	for (;;) {
+		struct pollfd p = { .fd = done_fd, .events = POLLIN };
+		bool running = false;
+		uint64_t count;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && o < len; i++) {
+		for (size_t i = 0; i < n; i++) {
+			if (t[i].started && !atomic_load(&t[i].ended)) {
+				running = true;
+				pthread_kill(t[i].thread, SIG_VCPU_KICK);
+			}
+		}
+		if (!running)
+			break;
+		/* EINTR (the message timer) or a timeout: look again either way */
+		if (poll(&p, 1, KICK_MS) > 0 &&
+		    read(done_fd, &count, sizeof count) < 0 && errno != EINTR)
+			break;	/* cannot happen with a valid eventfd */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (t[i].started)
+			pthread_join(t[i].thread, NULL);
+}
+
+/*
+ * Names the guests that had not ended, for the timeout message: a
+ * malloc'd "vcpu0 at CS:IP ..., vcpu5 ...", "none", or NULL (no memory).
+ */
+static char *list_running(const struct vcpu_thread *t, size_t n)
+{
+	size_t len = sizeof "none", o = 0;
+	char *buf;
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].g.status == GUEST_STOPPED)
+			len += sizeof ", vcpu" + 20 + strlen(t[i].g.stopped_at);
+	if ((buf = malloc(len)) == NULL)
+		return NULL;
+	strcpy(buf, "none");
+	for (size_t i = 0; i < n; i++)
 		if (t[i].g.status == GUEST_STOPPED)
 			o += (size_t)snprintf(buf + o, len - o, "%svcpu%zu%s",
 					      o ? ", " : "", i, t[i].g.stopped_at);
-	}
+	return buf;
 }
 
 /*
@@ -148,7 +301,7 @@ static int run_status(const struct vcpu_thread *t, size_t n)
 }
 
 static void report_stats(const struct vcpu_thread *t, size_t n,
-			 const struct run_options *opt)
+			 const struct run_options *opt, struct msgs *ms)
 {
 	static const char *const names[] = {
 		[GUEST_RUNNING] = "not run", [GUEST_DONE] = "done",
@@ -164,46 +317,73 @@ static void report_stats(const struct vcpu_thread *t, size_t n,
 					      &t[i].g.stats };
 	if (opt->stats_json != NULL) {
 		if (stats_write_json(opt->stats_json, rows, n, opt->t_start, t_end) < 0)
-			fprintf(stderr, "minikvm: stats: cannot write the JSON file\n");
+			say(ms, "minikvm: stats: cannot write the JSON file\n");
 	} else {
-		stats_print_table(stderr, rows, n, opt->t_start, t_end);
+		/* into memory first, so a stuck stderr is bounded as all messages */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+
+		if (mem != NULL) {
+			stats_print_table(mem, rows, n, opt->t_start, t_end);
+			if (fclose(mem) == 0)
+				say_raw(ms, buf, len);
+			free(buf);
+		} else {
+			stats_print_table(stderr, rows, n, opt->t_start, t_end);
+		}
 	}
 	free(rows);
 }
 
-/* Waits for every guest, the deadline or a signal; returns the status. */
-static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
-		    struct console *con, int done_fd, int sig_fd)
+/* Milliseconds from NOW to DEADLINE for poll(2): rounded up, at most INT_MAX. */
+static int ms_until(uint64_t deadline, uint64_t now)
 {
-	uint64_t deadline = m->timeout_ns ? stats_now() + m->timeout_ns : 0;
+	uint64_t left = deadline > now ? deadline - now : 0;
+	uint64_t ms = left / 1000000 + (left % 1000000 != 0);
+
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/*
+ * Waits for every guest, the deadline, a signal or an output failure;
+ * stops the guests still running for any but the first.  Returns the
+ * status: STATUS_OK when the guests ended or the output failed (the
+ * caller looks at both), else the timeout's or the signal's.
+ */
+static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
+		    struct console *con, struct msgs *ms, int done_fd, int sig_fd)
+{
+	uint64_t start = stats_now(), deadline = 0;
 	size_t ended = 0;
 	int status = STATUS_OK;
 	bool any_linux = false;
 
+	/* saturated: any timeout the manifest accepts (to 2^64-1 ns) holds */
+	if (m->timeout_ns != 0)
+		deadline = m->timeout_ns > UINT64_MAX - start ? UINT64_MAX :
+			   start + m->timeout_ns;
 	for (size_t i = 0; i < n; i++)
 		any_linux |= m->vcpus[i].is_linux;
 
 	while (ended < n) {
-		struct pollfd fds[2] = {
+		struct pollfd fds[3] = {
 			{ .fd = done_fd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
+			{ .fd = con->event_fd, .events = POLLIN },
 		};
 		int timeout_ms = -1, rc;
 
-		if (deadline) {
-			uint64_t now = stats_now();
-
-			timeout_ms = now >= deadline ? 0 :
-				     (int)((deadline - now + 999999) / 1000000);
-		}
-		/* Linux guests: look for a halt with interrupts off twice a second */
+		if (deadline)
+			timeout_ms = ms_until(deadline, stats_now());
+		/* Linux guests: look for a halt with interrupts off */
 		if (any_linux && (timeout_ms < 0 || timeout_ms > HALT_CHECK_MS))
 			timeout_ms = HALT_CHECK_MS;
-		rc = poll(fds, 2, timeout_ms);
+		rc = poll(fds, 3, timeout_ms);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0) {
-			fprintf(stderr, "minikvm: poll: %s\n", strerror(errno));
+			say(ms, "minikvm: poll: %s\n", strerror(errno));
 			status = STATUS_GUEST_FAILED;
 			break;
 		}
@@ -220,11 +400,15 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 			if (read(sig_fd, &si, sizeof si) != sizeof si)
 				continue;
 			status = si.ssi_signo == SIGINT ? STATUS_SIGINT : STATUS_SIGTERM;
-			fprintf(stderr, "minikvm: %s: stopping\n",
-				si.ssi_signo == SIGINT ? "interrupted" : "terminated");
-			break;
+			/* stop first: the message may meet a stuck stderr */
+			stop_all(t, n, con, ms);
+			say(ms, "minikvm: %s: stopping\n",
+			    si.ssi_signo == SIGINT ? "interrupted" : "terminated");
+			return status;
 		}
-		if (rc == 0 && deadline && stats_now() >= deadline) {
+		if (fds[2].revents & POLLIN)
+			break;	/* the output failed: nothing more can be said */
+		if (deadline && stats_now() >= deadline) {
 			status = STATUS_TIMEOUT;
 			break;
 		}
@@ -236,26 +420,44 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		}
 	}
 	if (ended < n)
-		stop_all(t, n, con);
+		stop_all(t, n, con, ms);
 	return status;
+}
+
+/* The bytes of guest RAM the manifest asks for, saturated. */
+static uint64_t total_memory(const struct manifest *m)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < m->nr_vcpus; i++)
+		total = m->vcpus[i].memory > UINT64_MAX - total ? UINT64_MAX :
+			total + m->vcpus[i].memory;
+	return total;
 }
 
 int machine_run(const struct manifest *m, const struct run_options *opt)
 {
 	struct vcpu_thread *t = calloc(m->nr_vcpus, sizeof *t);
-	struct sigaction kick = { .sa_handler = kick_handler };
+	struct sigaction kick = { .sa_handler = kick_handler };	/* no SA_RESTART */
 	struct console con;
 	struct ticker ticker = { .epfd = -1, .stop_fd = -1 };
 	struct kvm kvm = { .fd = -1 };
+	struct msgs ms = { 0 };
 	struct err e = { "" };
-	sigset_t stop_sigs, old_mask;
+	sigset_t stop_sigs;
 	int done_fd = -1, sig_fd = -1, in_fd = -1, out_fd = STDOUT_FILENO;
-	int status = STATUS_GUEST_FAILED;
-	bool con_ok = false, masked = false;
+	int status = STATUS_GUEST_FAILED, out_err;
+	bool con_ok = false;
 	size_t created = 0;
 
 	if (t == NULL) {
 		fprintf(stderr, "minikvm: out of memory\n");
+		return STATUS_GUEST_FAILED;
+	}
+	/* before any VM: what the host cannot back would be OOM-killed later */
+	if (hostmem_check(total_memory(m), &e) < 0) {
+		fprintf(stderr, "minikvm: %s\n", e.msg);
+		free(t);
 		return STATUS_GUEST_FAILED;
 	}
 	if (kvm_open(&kvm, &e) < 0) {
@@ -278,16 +480,20 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 	}
 	con_ok = true;
 
-	/* SIGINT/SIGTERM are read from a signalfd by this thread alone. */
+	/*
+	 * SIGINT/SIGTERM are read from a signalfd by this thread alone, and
+	 * stay blocked when the run returns: a second ^C while it winds down
+	 * must not kill the process before cmd_run.c has closed the --trace and
+	 * --stats files (it ends with the status instead).
+	 */
 	sigemptyset(&stop_sigs);
 	sigaddset(&stop_sigs, SIGINT);
 	sigaddset(&stop_sigs, SIGTERM);
 	if (sigaction(SIG_VCPU_KICK, &kick, NULL) < 0 ||
-	    pthread_sigmask(SIG_BLOCK, &stop_sigs, &old_mask) != 0) {
+	    pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL) != 0) {
 		fprintf(stderr, "minikvm: signals: %s\n", strerror(errno));
 		goto out;
 	}
-	masked = true;
 	sig_fd = signalfd(-1, &stop_sigs, SFD_CLOEXEC);
 	done_fd = eventfd(0, EFD_CLOEXEC);
 	if (sig_fd < 0 || done_fd < 0) {
@@ -308,6 +514,7 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 				  cfg->color <= COLOR_WHITE ? 29 + cfg->color :
 				  81 + cfg->color);
 		vt->done_fd = done_fd;
+		atomic_init(&vt->ended, false);
 		if (guest_create(&vt->g, &kvm, m, cfg, &con, &vt->chan, &e) < 0) {
 			fprintf(stderr, "minikvm: vcpu%u: cannot create the guest: %s\n",
 				cfg->index, e.msg);
@@ -340,35 +547,47 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		if (rc != 0) {
 			fprintf(stderr, "minikvm: vcpu%zu: cannot start a thread: %s\n",
 				i, strerror(rc));
-			stop_all(t, i, &con);
+			stop_all(t, i, &con, &ms);
 			goto out;
 		}
 		t[i].started = true;
 	}
 	if (ticker_start(&ticker, &e) < 0 || console_start_input(&con, &e) < 0) {
-		fprintf(stderr, "minikvm: %s\n", e.msg);
-		stop_all(t, m->nr_vcpus, &con);
+		say(&ms, "minikvm: %s\n", e.msg);
+		stop_all(t, m->nr_vcpus, &con, &ms);
 		goto out;
 	}
-	status = wait_all(t, m->nr_vcpus, m, &con, done_fd, sig_fd);
+	status = wait_all(t, m->nr_vcpus, m, &con, &ms, done_fd, sig_fd);
 out:
-	for (size_t i = 0; i < m->nr_vcpus; i++)
-		if (t[i].started)
-			pthread_join(t[i].thread, NULL);
+	join_all(t, m->nr_vcpus, done_fd);
 	if (status == STATUS_TIMEOUT) {
-		char who[512], limit[32];
+		char limit[32], *who = list_running(t, m->nr_vcpus);
 
-		list_running(t, m->nr_vcpus, who, sizeof who);
-		fprintf(stderr, "minikvm: timeout: limits.timeout (%s) passed; still running: %s\n",
-			units_format_duration(m->timeout_ns, limit, sizeof limit),
-			who[0] ? who : "none");
+		say(&ms, "minikvm: timeout: limits.timeout (%s) passed; still running: %s\n",
+		    units_format_duration(m->timeout_ns, limit, sizeof limit),
+		    who != NULL ? who : "(out of memory)");
+		free(who);
 	}
-	/* the ticker first: it must not pulse a VM being torn down */
+	/* the input watcher and the ticker first: no interrupt for a VM going away */
+	if (con_ok)
+		console_stop(&con);
 	ticker_destroy(&ticker);
 	if (status == STATUS_OK)
 		status = run_status(t, m->nr_vcpus);
+	/*
+	 * Output that failed: EPIPE (the reader went away) ends the run
+	 * quietly, as SIGPIPE would end a simpler program; another error is
+	 * said, and the run failed.  A timeout or signal that came first keeps
+	 * its status.
+	 */
+	out_err = con_ok ? console_out_error(&con) : 0;
+	if (out_err != 0 && out_err != EPIPE)
+		say(&ms, "minikvm: standard output: %s\n", strerror(out_err));
+	if (out_err != 0 && status != STATUS_TIMEOUT && status != STATUS_SIGINT &&
+	    status != STATUS_SIGTERM)
+		status = out_err == EPIPE ? STATUS_SIGPIPE : STATUS_GUEST_FAILED;
 	if (opt->stats && created == m->nr_vcpus)
-		report_stats(t, m->nr_vcpus, opt);
+		report_stats(t, m->nr_vcpus, opt, &ms);
 	if (opt->report != NULL) {
 		*opt->report = (struct run_report){ .t_first_run = UINT64_MAX };
 		for (size_t i = 0; i < created; i++) {
@@ -389,8 +608,7 @@ out:
 		close(sig_fd);
 	if (done_fd >= 0)
 		close(done_fd);
-	if (masked)
-		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	msgs_end(&ms);
 	kvm_close(&kvm);
 	if (out_fd >= 0 && out_fd != STDOUT_FILENO)
 		close(out_fd);

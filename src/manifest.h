@@ -25,6 +25,8 @@
 #define BENCH_MAX_RUNS 10000
 /* Manifests larger than this many bytes are refused before parsing. */
 #define MANIFEST_MAX_BYTES (1u << 20)
+/* The most bytes of a number field's text ("256K", "0x07c0:0x0000"). */
+#define MANIFEST_NUM_MAX 64
 /* linux.cmdline when the manifest gives none. */
 #define LINUX_DEFAULT_CMDLINE "console=ttyS0 panic=-1 reboot=k"
 
@@ -73,19 +75,27 @@ enum console_color {
 struct vcpu_config {
 	unsigned index;		/* position in vcpus:, from 0 */
 	char *image;		/* path of the image (or linux.kernel),
-				 * resolved against the manifest's folder */
+				 * resolved against the manifest's folder;
+				 * one given by --set is relative to the
+				 * current directory (kept as given) */
 	uint64_t image_size;	/* bytes, as seen when the manifest was checked */
 	uint64_t memory;	/* bytes of guest RAM at GPA 0 */
 	uint64_t load;		/* GPA where the image is copied */
 	bool is_elf;		/* an ELF image: segments and entry from it */
 	bool is_linux;		/* linux: image is a bzImage (linux.h) */
-	char *initrd;		/* linux: the initrd's path, or NULL */
+	char *initrd;		/* linux: the initrd's path (resolved as
+				 * image), or NULL */
 	uint64_t initrd_size;	/* bytes, as seen when checked */
 	char *cmdline;		/* linux: the kernel command line */
 	uint16_t entry_cs;	/* real mode: CS selector at reset; else 0 */
 	uint64_t entry_ip;	/* real mode: IP (the entry GPA is entry_cs * 16
 				 * + entry_ip); other modes: the entry GPA */
-	uint64_t stack;		/* initial SP/ESP/RSP */
+	uint64_t stack;		/* initial SP/ESP/RSP, always the effective
+				 * value: real mode's default is 0 (first
+				 * push at 0xFFFE), or the memory size below
+				 * 64K; an explicit 0 stays 0 (0x10000 is
+				 * stored as 0); other modes: 1 .. the boot
+				 * area's start, which is the default */
 	enum console_color color;
 	bool stdin;		/* this vCPU reads standard input */
 };
@@ -93,7 +103,8 @@ struct vcpu_config {
 /* A checked manifest with every default applied. */
 struct manifest {
 	char *file;		/* the path it was loaded from */
-	char *name;
+	char *name;		/* a valid name (1..64 of [A-Za-z0-9._-]);
+				 * by default the file's, made valid */
 	enum cpu_mode mode;
 	bool paging;		/* protected mode: identity paging by minikvm;
 				 * always true in long mode */
@@ -119,8 +130,13 @@ int manifest_load(const char *file, struct manifest **out, struct diags *d);
 /*
  * manifest_load_with - the same, then applies SETS (NSETS strings
  * "PATH=VALUE", e.g. "vcpus[0].memory=1M", as given to --set) over the
- * file's values before checking: built-in defaults < file < --set.  A bad
- * override's error names the argument instead of a file line.
+ * file's values before checking: built-in defaults < file < --set.  An
+ * index is "[N]", N in decimal digits without sign, space or leading 0.
+ * A mapping a --set creates must get its required fields from --set too.
+ * Values must be UTF-8; paths given by --set are relative to the current
+ * directory.  A bad override's error names the argument instead of a file
+ * line, and so does a broken rule between fields that a --set value takes
+ * part in.
  */
 int manifest_load_with(const char *file, const char *const *sets, size_t nsets,
 		       struct manifest **out, struct diags *d);
@@ -138,8 +154,12 @@ int manifest_parse_with(const char *file, const uint8_t *data, size_t len,
 
 /*
  * manifest_print - writes M as YAML to OUT, defaults applied and paths
- * resolved: a valid manifest itself (it is saved with libcyaml against the
- * same schema).  Returns 0, or -1 with a message on stderr.
+ * made absolute: a valid manifest itself (it is saved with libcyaml against
+ * the same schema) that loads to the same values and prints the same bytes
+ * (tests/t/20-check.t, tests/fuzz/fuzz_set.c).  Returns 0, or -1 with a
+ * message on stderr (e.g. a path that is not UTF-8 cannot be written, or
+ * the text would be larger than MANIFEST_MAX_BYTES: libyaml escapes
+ * what is not printable ASCII, so it can grow), printing nothing.
  */
 int manifest_print(const struct manifest *m, FILE *out);
 

@@ -156,6 +156,7 @@ int stats_write_json(FILE *out, const struct stats_row *rows, size_t n,
 {
 	json_object *root = json_object_new_object();
 	json_object *vcpus = json_object_new_array();
+	const char *text;
 	int rc;
 
 	json_object_object_add(root, "wall_ns", json_object_new_int64((int64_t)(t_end - t_start)));
@@ -177,8 +178,12 @@ int stats_write_json(FILE *out, const struct stats_row *rows, size_t n,
 		json_object_array_add(vcpus, v);
 	}
 	json_object_object_add(root, "vcpus", vcpus);
-	rc = fprintf(out, "%s\n", json_object_to_json_string_ext(root,
-		     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ? -1 : 0;
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	rc = text != NULL ? 0 : -1;
+	/* a failed write stays in ferror(out) for the one who closes it */
+	if (text != NULL)
+		fprintf(out, "%s\n", text);
 	json_object_put(root);
 	return rc;
 }

@@ -50,14 +50,17 @@ struct stats_row {
  * stats_print_table - the human report on OUT: per vCPU and in total, wall
  * time, set-up time (T_START, the process start, to each first KVM_RUN),
  * time in KVM_RUN and handling exits, exits by reason, I/O exits by port,
- * hypercalls by function.  T_END: when the run ended (ns).
+ * hypercalls by function.  T_END: when the run ended (ns).  A write
+ * error is left in OUT's error indicator, as for stats_write_json.
  */
 void stats_print_table(FILE *out, const struct stats_row *rows, size_t n,
 		       uint64_t t_start, uint64_t t_end);
 
 /*
  * stats_write_json - the same as one JSON object on OUT (fields in
- * minikvm(1)).  Returns 0, or -1 if writing failed.
+ * minikvm(1)).  Returns 0, or -1 if the JSON could not be made (out of
+ * memory).  A write error is left in OUT's error indicator (ferror) for
+ * whoever closes OUT to report, once: the file's owner, cmd_run.c.
  */
 int stats_write_json(FILE *out, const struct stats_row *rows, size_t n,
 		     uint64_t t_start, uint64_t t_end);

@@ -2,15 +2,17 @@
 #define _GNU_SOURCE
 #include "trace.h"
 
+#include <errno.h>
 #include <linux/kvm.h>
 #include <string.h>
 
+#include "err.h"
 #include "guest.h"
 #include "hypercall.h"
 #include "minikvm.h"
 #include "uart.h"
 
-int trace_parse(const char *arg, struct trace *t, const char **file)
+int trace_parse(const char *arg, struct trace *t, const char **file, struct err *e)
 {
 	static const struct {
 		const char *word;
@@ -19,33 +21,39 @@ int trace_parse(const char *arg, struct trace *t, const char **file)
 		{ "io", TRACE_IO }, { "mmio", TRACE_MMIO }, { "hlt", TRACE_HLT },
 		{ "other", TRACE_OTHER }, { "all", TRACE_ALL },
 	};
-	char buf[128], *save = NULL;
+	static const char expected[] = "expected io, mmio, hlt, other, all or file:PATH";
 	unsigned mask = 0;
 
 	*file = NULL;
 	t->mask = TRACE_ALL;
 	if (arg == NULL || arg[0] == '\0')
 		return 0;
-	if (strlen(arg) >= sizeof buf) {
-		*file = arg;
-		return 0;
-	}
-	snprintf(buf, sizeof buf, "%s", arg);
-	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		size_t i;
+	for (const char *w = arg;; w++) {
+		size_t n = strcspn(w, ","), i;
 
-		for (i = 0; i < sizeof words / sizeof words[0]; i++)
-			if (strcmp(w, words[i].word) == 0)
-				break;
-		if (i == sizeof words / sizeof words[0]) {
-			*file = arg;	/* not a filter: a file name */
-			return 0;
+		if (strncmp(w, "file:", 5) == 0) {
+			/* the rest is the path: a file name may hold commas */
+			if (w[5] == '\0')
+				return err_set(e, "file: needs a path");
+			if (strcmp(w + 5, "-") == 0)
+				return err_set(e, "the trace cannot go to standard output, "
+					       "where guest output goes");
+			*file = w + 5;
+			break;
 		}
+		if (n == 0)
+			return err_set(e, "an empty word (%s)", expected);
+		for (i = 0; i < sizeof words / sizeof words[0]; i++)
+			if (strlen(words[i].word) == n && strncmp(w, words[i].word, n) == 0)
+				break;
+		if (i == sizeof words / sizeof words[0])
+			return err_set(e, "unknown filter word '%.*s' (%s)", (int)n, w, expected);
 		mask |= words[i].mask;
+		w += n;
+		if (*w == '\0')
+			break;
 	}
-	if (mask == 0)
-		return -1;
-	t->mask = mask;
+	t->mask = mask ? mask : TRACE_ALL;
 	return 0;
 }
 
@@ -164,11 +172,18 @@ void trace_exit(const struct trace *t, struct guest *g, enum io_result res)
 		return;
 	if (g->mode == CPU_MODE_REAL)
 		snprintf(where, sizeof where, "cs:ip=%04x:%04llx", s->cs.selector,
-			 (unsigned long long)r->rip);
+			 (unsigned long long)guest_exit_ip(g, r, s));
 	else
 		snprintf(where, sizeof where, "cs:rip=%04x:%08llx", s->cs.selector,
-			 (unsigned long long)r->rip);
-	fprintf(t->out, "vcpu%u #%llu %s  %s%s\n", g->index,
-		(unsigned long long)g->stats.exits, what, where,
-		res == IO_EXIT ? "  -> vCPU done" : res == IO_FAULT ? "  -> guest error" : "");
+			 (unsigned long long)guest_exit_ip(g, r, s));
+	if (fprintf(t->out, "vcpu%u #%llu %s  %s%s\n", g->index,
+		    (unsigned long long)g->stats.exits, what, where,
+		    res == IO_EXIT ? "  -> vCPU done" : res == IO_FAULT ? "  -> guest error" : "") < 0 &&
+	    t->write_errno != NULL && errno != EINTR) {
+		/* EINTR: a kick (a stop, the halt check) cut the write short,
+		 * which is no fault of the file */
+		int none = 0;
+
+		atomic_compare_exchange_strong(t->write_errno, &none, errno);
+	}
 }

@@ -7,11 +7,13 @@
  *   vcpu0 #40 HLT -> vCPU done
  *
  * Lines go to stderr or a file, never into guest output; each is written
- * with one stdio call, so lines of different vCPUs never tear.
+ * with one stdio call, so lines of different vCPUs never tear.  A write
+ * error does not stop the guests: it is recorded for the end of the run.
  */
 #ifndef MINIKVM_TRACE_H
 #define MINIKVM_TRACE_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "bus.h"
@@ -28,22 +30,33 @@ enum {
 struct trace {
 	FILE *out;
 	unsigned mask;
+	/*
+	 * Where trace_exit records the errno of the first failed write (it
+	 * gets the trace const, hence a pointer), for whoever closes OUT to
+	 * report; NULL: not recorded.
+	 */
+	atomic_int *write_errno;
 };
 
 struct guest;
+struct err;
 
 /*
- * trace_parse - reads --trace's value: NULL or "" for every exit to
- * stderr; a comma list of io, mmio, hlt, other, all for a filter; anything
- * else is a file name.  Fills T (T->out is opened by the caller from
- * *FILE, NULL for stderr).  Returns 0, or -1 for an empty filter word.
+ * trace_parse - reads --trace's value ARG: NULL or "" for every exit; else
+ * a comma-separated list of filter words (io, mmio, hlt, other, all) that
+ * may end with file:PATH, PATH being the rest of ARG, commas and all
+ * ("file:PATH" alone: every exit).  Sets T->mask, and *FILE to PATH within
+ * ARG or to NULL for stderr (the caller opens it).  Returns 0, or -1 with
+ * E saying which word is wrong and what is expected: an unknown word is
+ * never taken for a file name.
  */
-int trace_parse(const char *arg, struct trace *t, const char **file);
+int trace_parse(const char *arg, struct trace *t, const char **file, struct err *e);
 
 /*
  * trace_exit - writes the line for the exit G has just handled; R is what
  * its handler said.  Reads the registers from kvm_run (the caller asks for
- * KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS while tracing).
+ * KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS while tracing).  A failed write
+ * is recorded in *T->write_errno (the first one only).
  */
 void trace_exit(const struct trace *t, struct guest *g, enum io_result r);
 

@@ -5,6 +5,10 @@
 #include <string.h>
 
 #define LEADING_ZERO "has a leading 0, which YAML reads as octal"
+/* What does not fit in 64 bits is refused, never wrapped. */
+#define TOO_LARGE "is too large: more than 2^64-1"
+#define TOO_LARGE_SIZE "is too large: more than 2^64-1 bytes"
+#define TOO_LARGE_DURATION "is too large: more than 2^64-1 ns, about 584 years"
 
 /* Parses the digits of s[0..len) in base 10 or 16; no sign, no spaces. */
 static int parse_digits(const char *s, size_t len, uint64_t *out,
@@ -40,7 +44,7 @@ static int parse_digits(const char *s, size_t len, uint64_t *out,
 			return -1;
 		}
 		if (v > (UINT64_MAX - d) / base) {
-			*why = "is too large";
+			*why = TOO_LARGE;
 			return -1;
 		}
 		v = v * base + d;
@@ -73,10 +77,12 @@ int units_parse_size(const char *s, uint64_t *bytes, const char **why)
 			*why = "is not a size";
 		else if (shift != 0 && strcmp(*why, LEADING_ZERO) == 0)
 			*why = "has a leading 0";	/* "010K" is a string to YAML */
+		else if (strcmp(*why, TOO_LARGE) == 0)
+			*why = TOO_LARGE_SIZE;
 		return -1;
 	}
 	if (v > (UINT64_MAX >> shift)) {
-		*why = "is too large";
+		*why = TOO_LARGE_SIZE;
 		return -1;
 	}
 	*bytes = v << shift;
@@ -115,10 +121,12 @@ int units_parse_duration(const char *s, uint64_t *ns, const char **why)
 		if (parse_digits(s, digits, &v, why) < 0) {
 			if (strcmp(*why, LEADING_ZERO) == 0)
 				*why = "has a leading 0";	/* a string to YAML */
+			else if (strcmp(*why, TOO_LARGE) == 0)
+				*why = TOO_LARGE_DURATION;
 			return -1;
 		}
 		if (v > UINT64_MAX / duration_units[i].ns) {
-			*why = "is too long";
+			*why = TOO_LARGE_DURATION;
 			return -1;
 		}
 		*ns = v * duration_units[i].ns;

@@ -93,6 +93,35 @@ static const char *show(const char *value, char *buf, size_t len)
 	return buf;
 }
 
+bool yamlcheck_is_utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s != '\0') {
+		unsigned c = *s++, n, cp;
+
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		for (unsigned i = 0; i < n; i++, s++) {
+			if ((*s & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (*s & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
 /* Optimal string alignment distance, bounded: returns 99 for long words. */
 static unsigned edit_distance(const char *a, const char *b)
 {
@@ -191,6 +220,14 @@ bool ypos_find(const struct ypos *pos, const char *path, unsigned *line,
 		buf[len] = '\0';
 	}
 	*line = *col = 0;
+	return false;
+}
+
+bool ypos_has(const struct ypos *pos, const char *path)
+{
+	for (size_t i = 0; i < pos->n; i++)
+		if (!pos->v[i].is_key && strcmp(pos->v[i].path, path) == 0)
+			return true;
 	return false;
 }
 
@@ -339,6 +376,11 @@ int yamlcheck_value(const cyaml_schema_value_t *s, const char *spath,
 
 	if (!is_scalar_type(s)) {
 		snprintf(msg, msglen, "expected %s, got a scalar", kind_name(s));
+		return -1;
+	}
+	if (!yamlcheck_is_utf8(v)) {
+		snprintf(msg, msglen, "\"%s\" is not valid UTF-8 (a manifest is UTF-8 text)",
+			 show(v, shown, sizeof shown));
 		return -1;
 	}
 	if (s->type == CYAML_ENUM) {

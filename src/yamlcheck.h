@@ -66,8 +66,9 @@ size_t yamlcheck_run(const uint8_t *data, size_t len,
 /*
  * yamlcheck_value - checks one scalar VALUE against the scalar schema S
  * whose schema path is SPATH ("vcpus[].memory"), as the walk does: enum
- * values, string lengths, CHECKS.  Returns 0, or -1 with the message in MSG.
- * For values that come from elsewhere than a file (--set).
+ * values, string lengths, CHECKS, and that VALUE is UTF-8 (as libyaml makes
+ * a file's values).  Returns 0, or -1 with the message in MSG.  For values
+ * that come from elsewhere than a file (--set).
  */
 int yamlcheck_value(const cyaml_schema_value_t *s, const char *spath,
 		    const char *value, const struct scalar_check *checks,
@@ -81,6 +82,17 @@ int yamlcheck_value(const cyaml_schema_value_t *s, const char *spath,
  */
 bool ypos_find(const struct ypos *pos, const char *path, unsigned *line,
 	       unsigned *col);
+
+/*
+ * yamlcheck_is_utf8 - whether the string S is well-formed UTF-8 (no overlong
+ * forms, no surrogates, nothing past U+10FFFF): what libyaml's reader
+ * demands of a file, so that a value from elsewhere (--set) can be saved
+ * in a manifest and read back.
+ */
+bool yamlcheck_is_utf8(const char *s);
+
+/* ypos_has - whether the document itself gives a value at exactly PATH. */
+bool ypos_has(const struct ypos *pos, const char *path);
 
 /* ypos_free - releases the positions; POS can be reused. */
 void ypos_free(struct ypos *pos);

@@ -171,3 +171,19 @@ run_case() {
 	fi
 }
 
+# many_guests N IMAGE MEMORY [LINE...]: a manifest on stdout with N vCPU
+# entries of IMAGE and MEMORY, after `version: 1` and the given top-level
+# LINEs (e.g. "mode: long").
+many_guests() {
+	n=$1 image=$2 memory=$3
+	shift 3
+	echo "version: 1"
+	for line in "$@"; do echo "$line"; done
+	echo "vcpus:"
+	i=0
+	while [ "$i" -lt "$n" ]; do
+		echo "  - image: $image"
+		echo "    memory: $memory"
+		i=$((i + 1))
+	done
+}

@@ -3,7 +3,7 @@
 # with what the host says elsewhere (/sys/module, /proc/cpuinfo) and with
 # its own per-mode answers.
 . tests/lib.sh
-plan 7
+plan 8
 if ! kvm_usable; then
 	for i in 1 2 3 4 5 6; do
 		kvm_skip "doctor test $i"
@@ -75,4 +75,23 @@ if [ "$st" -eq 1 ] && grep -q 'not usable: .*no such device' "$TMP/out"; then
 else
 	fail "doctor without a device: status $st"
 	sed 's/^/# /' "$TMP/out"
+fi
+# --mode answers by its status alone, so --json with it means nothing:
+# refused, in either order, as a usage error (status 2, one line), with
+# or without KVM.
+ok=1
+for args in "--json --mode real" "--mode long --json"; do
+	st=0
+	# shellcheck disable=SC2086 # split on purpose
+	"$MINIKVM" doctor $args >"$TMP/out" 2>"$TMP/err" || st=$?
+	if [ "$st" -ne 2 ] || [ -s "$TMP/out" ] || [ "$(wc -l <"$TMP/err")" -ne 1 ] ||
+	   ! grep -q "^minikvm: doctor: --json and --mode do not go together" "$TMP/err"; then
+		ok=0
+		diag "doctor $args: status $st" "$(cat "$TMP/err")"
+	fi
+done
+if [ "$ok" -eq 1 ]; then
+	pass "doctor --json --mode MODE: refused, status 2, one line"
+else
+	fail "doctor --json --mode MODE"
 fi

@@ -2,15 +2,18 @@
 # --set PATH=VALUE overrides (tests/manifests/set/cases): applied over the
 # file's values and checked the same way; a bad one's error names the --set
 # argument.  Each case: the exit status, stderr (NAME.err, or none) and, for
-# check -v, the effective manifest (NAME.out).
+# check -v, the effective manifest (NAME.out).  The arguments are split as
+# the shell splits words (quotes work), without globbing.
 . tests/lib.sh
 dir=tests/manifests/set
 plan $(grep -vc '^#' "$dir/cases")
 while IFS='|' read -r name want args; do
 	case $name in '' | '#'*) continue ;; esac
 	st=0
-	# shellcheck disable=SC2086
-	"$MINIKVM" check $args >"$TMP/out" 2>"$TMP/err" </dev/null || st=$?
+	set -f
+	eval "set -- $args"
+	set +f
+	"$MINIKVM" check "$@" >"$TMP/out" 2>"$TMP/err" </dev/null || st=$?
 	sed -i "s|$PWD|@ROOT@|g" "$TMP/out"
 	[ -f "$dir/$name.err" ] && exp_err=$dir/$name.err || exp_err=/dev/null
 	[ -f "$dir/$name.out" ] && exp_out=$dir/$name.out || exp_out=/dev/null

@@ -11,7 +11,7 @@ exp=tests/e2e/expected
 # configs/linux.yaml (a boot log with timestamps) tests/t/65-linux.t
 cases=$(ls configs/*.yaml tests/e2e/*.yaml |
 	grep -v -e '^configs/os-1k.yaml$' -e '^configs/linux.yaml$')
-plan_kvm $(($(echo "$cases" | wc -l) + 7))
+plan_kvm $(($(echo "$cases" | wc -l) + 8))
 
 for m in $cases; do
 	run_case "$m" "$exp"
@@ -65,6 +65,24 @@ if [ "$st" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q 'no such devic
 else
 	fail "missing KVM device: status $st"
 	sed 's/^/# /' "$TMP/err"
+fi
+
+# Guest memory the host cannot back is refused before any VM exists, in
+# one line naming the total (64 guests of 64 GiB: 4096 GiB), status 1;
+# it was accepted (MAP_NORESERVE) and OOM-killed once touched.  The other
+# runs of this file are the guests the host can back.
+many_guests 64 "$PWD/guests/hello64.elf" 64G "mode: long" >"$TMP/huge.yaml"
+t0=$(now_ms)
+st=0
+"$MINIKVM" run "$TMP/huge.yaml" >"$TMP/out" 2>"$TMP/err" </dev/null || st=$?
+t1=$(now_ms)
+if [ "$st" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [ ! -s "$TMP/out" ] &&
+   grep -Eq '^minikvm: the guests need 4096 GiB of memory in all; this host can give [0-9.]+ (bytes|KiB|MiB|GiB) \(.+\); give the vCPUs less memory$' "$TMP/err" &&
+   [ $((t1 - t0)) -lt 2000 ]; then
+	pass "64 guests of 64 GiB are refused at once: $(cut -c1-60 "$TMP/err")..."
+else
+	fail "64 guests of 64 GiB: status $st after $((t1 - t0)) ms (expected 1 at once, one line)"
+	sed 's/^/# stderr: /' "$TMP/err" | head -3
 fi
 
 # A failing guest beside good ones: the others finish, the status is 1.

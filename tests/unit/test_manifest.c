@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,18 +74,34 @@ static void test_units(void)
 		{ "0", 0 }, { "4096", 4096 }, { "0x1000", 4096 }, { "4K", 4096 },
 		{ "256K", 262144 }, { "1M", 1048576 }, { "2G", 2147483648ull },
 		{ "18446744073709551615", UINT64_MAX },
+		/* the largest of each unit: 2^64-1 bytes at most */
+		{ "0xffffffffffffffff", UINT64_MAX },
+		{ "18014398509481983K", 18014398509481983ull << 10 },
+		{ "17592186044415M", 17592186044415ull << 20 },
+		{ "17179869183G", 17179869183ull << 30 },
 	};
 	static const char *bad_sizes[] = {
 		"", "K", "64Q", "64K?", "-4K", "1.5M", "64k", "010", "0x", " 4K",
 		"4K ", "18446744073709551616", "17179869184G", "0x10K",
+		/* the smallest past 2^64-1 of each unit */
+		"0x10000000000000000", "18014398509481984K", "17592186044416M",
 	};
 	static const struct { const char *s; uint64_t ns; } durations[] = {
 		{ "0", 0 }, { "5ns", 5 }, { "7us", 7000 }, { "10ms", 10000000 },
 		{ "10s", 10000000000ull }, { "2m", 120000000000ull },
+		/* the largest of each unit: 2^64-1 ns at most */
+		{ "18446744073709551615ns", UINT64_MAX },
+		{ "18446744073709551us", 18446744073709551000ull },
+		{ "18446744073709ms", 18446744073709000000ull },
+		{ "18446744073s", 18446744073000000000ull },
+		{ "307445734m", 307445734ull * 60000000000ull },
 	};
 	static const char *bad_durations[] = {
 		"", "10", "ms", "10q", "1.5s", "-1s", "10 s", "10S", "99999999999999999999s",
 		"999999999999m",
+		/* the smallest past 2^64-1 ns of each unit */
+		"18446744073709551616ns", "18446744073709552us", "18446744073710ms",
+		"18446744074s", "307445735m",
 	};
 	const char *why;
 	char buf[32];
@@ -114,6 +131,17 @@ static void test_units(void)
 		why = NULL;
 		ok(units_parse_duration(bad_durations[i], &v, &why) < 0 && why != NULL,
 		   "duration \"%s\" is refused (%s)", bad_durations[i], why ? why : "-");
+	}
+	{
+		const char *w1 = "", *w2 = "", *w3 = "";
+		uint64_t v;
+
+		units_parse_duration("18446744074s", &v, &w1);
+		units_parse_size("17179869184G", &v, &w2);
+		units_parse_u64("18446744073709551616", &v, &w3);
+		ok(strncmp(w1, "is too large", 12) == 0 && strncmp(w2, "is too large", 12) == 0 &&
+		   strncmp(w3, "is too large", 12) == 0,
+		   "past 2^64-1 \"is too large\": %s; %s; %s", w1, w2, w3);
 	}
 	ok(strcmp(units_format_size(262144, buf, sizeof buf), "256K") == 0 &&
 	   strcmp(units_format_size(4097, buf, sizeof buf), "4097") == 0 &&
@@ -278,6 +306,188 @@ static void test_fixtures(const char *dir, bool good)
 	free(names);
 }
 
+/* Prints M as check -v does into a new string (NULL if that fails). */
+static char *print_text(const struct manifest *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc = manifest_print(m, f);
+
+	fclose(f);
+	if (rc < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Loads TEXT from tmpdir/NAME with the --set arguments SETS (N of them);
+ * errors in *ERRS (a new string). */
+static struct manifest *load_named(const char *name, const char *text,
+				   const char *const *sets, size_t n, char **errs)
+{
+	const char *path = write_tmp(name, text);
+	struct diags d = { .file = name };
+	struct manifest *m = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(errs, &len);
+
+	manifest_load_with(path, sets, n, &m, &d);
+	diags_print(&d, f);
+	fclose(f);
+	diags_free(&d);
+	return m;
+}
+
+/* check -v's promise: what it prints loads again and prints the same. */
+static bool reloads_same(const struct manifest *m)
+{
+	char *first = print_text(m), *second = NULL, *errs = NULL;
+	struct manifest *m2 = first ? load_named("eff.yaml", first, NULL, 0, &errs) : NULL;
+	bool same;
+
+	second = m2 ? print_text(m2) : NULL;
+	same = second != NULL && strcmp(first, second) == 0;
+	if (!same)
+		printf("# printed:\n%s# reloaded: %s\n", first ? first : "(nothing)",
+		       errs ? errs : "");
+	manifest_free(m2);
+	free(first);
+	free(second);
+	free(errs);
+	return same;
+}
+
+static void test_effective(void)
+{
+	static const struct { const char *file, *name; } names[] = {
+		{ "a b.yaml", "a_b" },
+		{ "\xc3\xbcn\xc3\xaf.yaml", "_n_" },	/* ünï */
+		{ "\xff\xfe.yml", "__" },		/* not UTF-8 */
+		{ "tab\there.yaml", "tab_here" },
+		{ ".yaml", ".yaml" },			/* no name before .yaml */
+		{ "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn.yaml",
+		  "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" },
+	};
+	char *errs = NULL;
+	struct manifest *m;
+
+	write_tmp("g.bin", "\xf4");
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		m = load_named(names[i].file, "version: 1\nvcpus:\n  - image: g.bin\n",
+			       NULL, 0, &errs);
+		ok(m != NULL && strcmp(m->name, names[i].name) == 0 && reloads_same(m),
+		   "the default name of '%s' is %s, and check -v's output loads again (%s)",
+		   names[i].name, names[i].name, m ? m->name : errs);
+		manifest_free(m);
+		free(errs);
+	}
+
+	/* real mode's stack: the effective SP, exactly */
+	m = load_named("s.yaml", "version: 1\nvcpus:\n  - {image: g.bin, memory: 16K}\n"
+		       "  - {image: g.bin, memory: 16K, stack: 0}\n"
+		       "  - {image: g.bin, memory: 64K}\n"
+		       "  - {image: g.bin, memory: 1M, stack: 0x10000}\n"
+		       "  - {image: g.bin, memory: 1M, stack: 0x8000}\n", NULL, 0, &errs);
+	ok(m != NULL && m->vcpus[0].stack == 0x4000 && m->vcpus[1].stack == 0 &&
+	   m->vcpus[2].stack == 0 && m->vcpus[3].stack == 0 &&
+	   m->vcpus[4].stack == 0x8000 && reloads_same(m),
+	   "real-mode stack: default = the memory size below 64K, else 0; an explicit 0 stays 0%s",
+	   m ? "" : errs);
+	manifest_free(m);
+	free(errs);
+
+	/* libyaml writes a tab as "\t": nine command lines of 60000 tabs
+	 * print as more than a manifest may be, so printing refuses */
+	m = load_named("t.yaml", "version: 1\nvcpus: [{image: g.bin}, {image: g.bin}, "
+		       "{image: g.bin}, {image: g.bin}, {image: g.bin}, {image: g.bin}, "
+		       "{image: g.bin}, {image: g.bin}, {image: g.bin}]\n", NULL, 0, &errs);
+	if (m != NULL) {
+		FILE *null = fopen("/dev/null", "w");
+		int rc;
+
+		for (size_t i = 0; i < m->nr_vcpus; i++) {
+			m->vcpus[i].is_linux = true;
+			m->vcpus[i].cmdline = malloc(60001);
+			memset(m->vcpus[i].cmdline, '\t', 60000);
+			m->vcpus[i].cmdline[60000] = '\0';
+		}
+		fflush(stderr);
+		rc = manifest_print(m, null);
+		fclose(null);
+		ok(rc < 0, "an effective manifest larger than 1 MiB is not printed");
+	} else {
+		ok(0, "nine vCPUs load: %s", errs);
+	}
+	manifest_free(m);
+	free(errs);
+}
+
+static void test_sets(void)
+{
+	static const char *const linux_only[] = { "vcpus[0].linux.cmdline=x" };
+	static const char *const not_utf8[] = { "vcpus[0].image=\xff.bin" };
+	static const char *const index_forms[] = {
+		"vcpus[4294967296].memory=8K", "vcpus[+0].memory=8K",
+		"vcpus[ 0].memory=8K", "vcpus[00].memory=8K", "vcpus[0 ].memory=8K",
+	};
+	const char *text = "version: 1\nvcpus:\n  - image: g.bin\n";
+	const char *cwd_set[] = { NULL };
+	char *errs = NULL, cwd_path[600];
+	struct manifest *m;
+
+	write_tmp("g.bin", "\xf4");
+	m = load_named("m.yaml", text, linux_only, 1, &errs);
+	ok(m == NULL && strcmp(errs, "--set vcpus[0].linux.cmdline=x: error: vcpus[0].linux: "
+			       "missing required key 'kernel' (the manifest has no vcpus[0].linux, "
+			       "so --set must give vcpus[0].linux.kernel too)\n") == 0,
+	   "a mapping made by --set needs its required keys: %.*s",
+	   (int)strcspn(errs, "\n"), errs);
+	manifest_free(m);
+	free(errs);
+
+	m = load_named("m.yaml", text, not_utf8, 1, &errs);
+	ok(m == NULL && strstr(errs, "is not valid UTF-8") != NULL &&
+	   strncmp(errs, "--set vcpus[0].image=\\xff.bin: error: ", 38) == 0,
+	   "a --set value that is not UTF-8 is refused, the argument shown escaped: %.*s",
+	   (int)strcspn(errs, "\n"), errs);
+	manifest_free(m);
+	free(errs);
+
+	for (size_t i = 0; i < sizeof index_forms / sizeof index_forms[0]; i++) {
+		m = load_named("m.yaml", text, &index_forms[i], 1, &errs);
+		ok(m == NULL && strncmp(errs, "--set ", 6) == 0 && strchr(errs, '\n') ==
+		   errs + strlen(errs) - 1,
+		   "%s is refused, at the argument: %.*s", index_forms[i],
+		   (int)strcspn(errs, "\n"), errs);
+		manifest_free(m);
+		free(errs);
+	}
+
+	/* a path given with --set is relative to the current directory */
+	snprintf(cwd_path, sizeof cwd_path, "vcpus[0].image=%s/g.bin", tmpdir + 1);
+	cwd_set[0] = cwd_path;
+	int here = open(".", O_RDONLY | O_DIRECTORY);
+
+	if (here >= 0 && chdir("/") == 0) {
+		m = load_named("m.yaml", text, cwd_set, 1, &errs);
+		ok(m != NULL && strcmp(m->vcpus[0].image, strchr(cwd_path, '=') + 1) == 0,
+		   "--set vcpus[0].image=%s/g.bin from / is %s%s", tmpdir + 1,
+		   m ? m->vcpus[0].image : "", m ? "" : errs);
+		manifest_free(m);
+		free(errs);
+		if (fchdir(here) != 0) {
+			printf("Bail out! cannot return to the test's folder\n");
+			exit(1);
+		}
+	} else {
+		ok(0, "chdir /");
+	}
+	if (here >= 0)
+		close(here);
+}
+
 static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
@@ -370,6 +580,8 @@ int main(int argc, char **argv)
 	test_units();
 	test_nearest();
 	test_defaults();
+	test_effective();
+	test_sets();
 	test_linux();
 	if (argc > 1) {
 		test_fixtures(argv[1], false);

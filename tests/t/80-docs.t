@@ -1,0 +1,649 @@
+#!/bin/sh
+# The documentation's examples, extracted from README.md and man/*.[157]
+# at test time (no copied list) and run:
+#   - every YAML manifest shown: README.md's ```yaml blocks; the man
+#     pages' .Bd -literal blocks with a vcpus key, SYNOPSIS aside.  Each is
+#     written where its relative paths resolve as in the repository (in
+#     configs/ of a tree of symlinks to the repository's top-level entries,
+#     or at the path the page names it by), and must pass `minikvm check`;
+#     one the page names as a repository file (.Pa configs/X.yaml) must
+#     mean what that file means (the same `check -v`).
+#   - every minikvm command shown: in README.md's code blocks and `code`
+#     spans, those that start with `minikvm `, `printf ... | minikvm ` or
+#     `make run` (run as `minikvm run CONFIG`, as the Makefile does); in
+#     the man pages, `.Dl $ ...`, `.Ql minikvm ...` and the `$ ...` lines
+#     of literal blocks, with the output lines shown after them.  Synopses
+#     with placeholders (MANIFEST, [--x], ...) are listed, not run.  Each
+#     runs as shown, once, from a copy of the repository root made of
+#     symlinks (files it writes land there), with a shell function
+#     `minikvm` running $MINIKVM, stdin from /dev/null unless it pipes its
+#     own, under a time limit.  It must end with status 0 (doctor without
+#     KVM: 1, as documented) and what tests/docs/expect adds; output shown
+#     after it must be its output; files named by file:PATH and
+#     json:PATH must be written.  A man page's example session (a
+#     subsection with named files, hello16.S and hello16.yaml, and `$`
+#     commands that build and run them) runs in a folder of its own
+#     holding those files; where a program it needs is missing (the lab VM
+#     has no compiler), its commands and manifest are listed, not run.
+#   - the sample outputs shown: doctor's report (its stable parts: labels,
+#     the device line, capability and mode names, in order) against
+#     `minikvm doctor`; each trace line shown must be a line of the traces
+#     the docs' trace commands wrote.
+# Commands that need KVM (run, bench, doctor's probes) are KVM tests:
+# where /dev/kvm is unusable they still run, to show that their options
+# and manifests are good (status 1, nothing on stderr but the missing
+# KVM), then go through kvm_skip: the lab VM (tests/lab/suite) runs this
+# file for real.  Where KVM refuses 32-bit paging, a guest that turns it
+# on (os-1k, linux) must be refused with the documented diagnosis.  A
+# manifest or command naming build/linux/ that is not built (make
+# linux-assets, as minikvm says) is a skip, a failure under CI=true.
+# The plan comes last, once the examples are counted.
+. tests/lib.sh
+
+# TAP lines of our own: names hold commands, whose backslashes lib.sh's
+# echo (dash's) would interpret.  A # in a name is escaped.
+tap_line() {	# ok|not ok NAME [DIRECTIVE]
+	TAP_N=$((TAP_N + 1))
+	printf '%s %d - %s%s\n' "$1" "$TAP_N" "$(printf '%s' "$2" | sed 's/#/\\#/g')" "${3:+ # $3}"
+}
+pass() { tap_line ok "$1"; }
+fail() { TAP_FAILED=1; tap_line "not ok" "$1"; }	# TAP_FAILED: as lib.sh's
+skip_or_fail() {
+	if [ "${CI:-}" = true ]; then
+		fail "$1 (cannot run: $2, and CI=true)"
+	else
+		tap_line ok "$1" "SKIP $2"
+	fi
+}
+kvm_skip() {
+	if in_lab_suite; then
+		tap_line ok "$1" "SKIP no usable /dev/kvm here; this file runs in the lab VM (50-lab.t)"
+	else
+		skip_or_fail "$1" "/dev/kvm is not usable here"
+	fi
+}
+
+# seconds per command: above every manifest's own limits.timeout; in the
+# lab, where a Linux boot takes 10-20 s, 60 (as tests/t/65-linux.t)
+LIMIT=150
+[ -n "${MINIKVM_LAB:-}" ] && LIMIT=60
+DOCS="README.md man/minikvm.1 man/minikvm.yaml.5 man/minikvm-hypercall.7"
+EXPECT=tests/docs/expect
+case $MINIKVM in
+/*) ;;
+*/*) MINIKVM=$PWD/$MINIKVM ;;
+esac
+export MINIKVM
+tab=$(printf '\t')
+ROOT=$PWD
+X=$TMP/x
+mkdir -p "$X" "$TMP/g"
+
+# mirror DIR [REAL]: DIR holds a symlink to each of the repository's
+# top-level entries, but REAL (e.g. configs), which is an empty folder.
+mirror() {
+	mkdir -p "$1"
+	for e in "$ROOT"/* "$ROOT"/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		e=${e##*/}
+		[ "$e" = .git ] && continue
+		[ "$e" = "${2:-}" ] || ln -s "$ROOT/$e" "$1/$e"
+	done
+	[ -z "${2:-}" ] || mkdir -p "$1/$2"
+}
+mirror "$TMP/r"
+
+# ---- extraction --------------------------------------------------------
+# Each document becomes items, one line each in $X/index:
+#   ID TAB KIND TAB SOURCE TAB NAME TAB GROUP TAB TEXT
+# KIND: manifest (body $X/ID.body), file (a named file of an example
+# session: body), cmd (TEXT; the output shown after it in $X/ID.out),
+# doctor or trace (a sample output: body), note (TEXT: something shown
+# that is not run, and why).  NAME: the path the document names the body
+# by, or -.  GROUP: the folder a session's commands and named files share
+# (a man page's subsection), or root.
+AWK_COMMON='
+function emit(kind, line, name, grp, text, body, out,   id) {
+	id = doc "-" line "-" (++items)
+	gsub(/\//, "_", id)
+	if (body != "") { printf "%s", body > (X "/" id ".body"); close(X "/" id ".body") }
+	if (out != "") { printf "%s", out > (X "/" id ".out"); close(X "/" id ".out") }
+	print id "\t" kind "\t" doc ":" line "\t" (name == "" ? "-" : name) "\t" grp "\t" (text == "" ? "-" : text)
+}
+# placeholder(C): C is a synopsis, not an example: a word in brackets, in
+# capitals only (MANIFEST, FILE, N) or an ellipsis, outside quotes.
+function placeholder(c,   t, w, i, n) {
+	t = c
+	gsub(/\047[^\047]*\047/, "", t)
+	gsub(/"[^"]*"/, "", t)
+	if (t ~ /\.\.\./) return 1
+	n = split(t, w, /[ \t]+/)
+	for (i = 1; i <= n; i++)
+		if (w[i] ~ /^\[/ || w[i] ~ /^[A-Z][A-Z_]*$/) return 1
+	return 0
+}
+# command(C, LINE, GRP): C, shown as a command, is run or noted.
+function command(c, line, grp) {
+	sub(/^[ \t]+/, "", c); sub(/[ \t]+$/, "", c)
+	if (c !~ /^(minikvm|make run)( |$)/ && c !~ /^printf .*\| *minikvm /) {
+		if (c ~ /^make /) emit("note", line, "", grp, c " (not a minikvm command)")
+		return
+	}
+	if (c ~ /^minikvm (run|check|bench)$/) emit("note", line, "", grp, c " (a command\047s name)")
+	else if (placeholder(c)) emit("note", line, "", grp, c " (a synopsis with placeholders)")
+	else emit("cmd", line, "", grp, c)
+}
+'
+
+# README.md (Markdown): ```yaml blocks are manifests, other ``` blocks
+# sample outputs; indented blocks and `code` spans hold commands.
+extract_md() {
+	awk -v X="$X" -v doc="$1" "$AWK_COMMON"'
+function fence_end() {
+	if (lang == "yaml") emit("manifest", fline, "", "root", "", fbody)
+	else if (fbody ~ /^KVM device /) emit("doctor", fline, "", "root", "", fbody)
+	else if (fbody ~ /^vcpu[0-9]+ #[0-9]+ /) emit("trace", fline, "", "root", "", fbody)
+	else emit("unknown", fline, "", "root", "a ``` block that is neither a manifest nor a known sample output")
+}
+function spans(s,   n, p, i) {
+	n = split(s, p, "`")
+	for (i = 1; i <= n; i++) {
+		if (i > 1) {
+			if (inspan) { command(span, spanline, "root"); inspan = 0 }
+			else { inspan = 1; span = ""; spanline = NR }
+		}
+		if (inspan) span = span (i == 1 && span != "" ? " " : "") p[i]
+	}
+}
+{ sub(/\r$/, "") }
+infence {
+	if ($0 ~ /^```/) { infence = 0; fence_end() }
+	else fbody = fbody $0 "\n"
+	blank = 0
+	next
+}
+/^```/ {
+	inspan = 0; infence = 1; fline = NR + 1; fbody = ""
+	lang = substr($0, 4); sub(/[ \t].*/, "", lang)
+	next
+}
+/^    / && (blank || inindent) {
+	inindent = 1; inspan = 0
+	c = substr($0, 5)
+	if (c !~ /[\047"]/) sub(/[ \t]+#.*$/, "", c)
+	command(c, NR, "root")
+	next
+}
+/^[ \t]*$/ { blank = 1; inindent = 0; inspan = 0; next }
+{ blank = 0; inindent = 0; spans($0) }
+' "$1"
+}
+
+# A man page (mdoc): .Bd -literal blocks are manifests (with a vcpus key),
+# sessions ($ lines) or files named by the .Pa just before them; .Dl lines
+# commands ($) or trace samples; .Ql spans commands.
+extract_mdoc() {
+	awk -v X="$X" -v doc="$1" "$AWK_COMMON"'
+function unesc(s) {
+	gsub(/\\e/, "\001", s)
+	gsub(/\\&/, "", s)
+	gsub(/\\-/, "-", s)
+	gsub(/\001/, "\\", s)
+	return s
+}
+function literal(   grp, n, l, i, c, cl, out) {
+	grp = doc "." sh "." ss
+	gsub(/\//, "_", grp)
+	if (sect == "SYNOPSIS") return
+	if (lbody ~ /(^|\n|[{ ,])vcpus:/) {
+		if (pa == "" || pa ~ /\//) emit("manifest", lline, pa, "root", "", lbody)
+		else emit("manifest", lline, pa, grp, "", lbody)
+		return
+	}
+	if (lbody ~ /(^|\n)\$ /) {
+		n = split(lbody, l, "\n")
+		for (i = 1; i <= n; i++) {
+			if (l[i] !~ /^\$ /) continue
+			c = substr(l[i], 3); cl = lline + i - 1
+			while (c ~ /\\$/ && i < n) {
+				sub(/[ \t]*\\$/, "", c)
+				i++; sub(/^[ \t]+/, "", l[i]); c = c " " l[i]
+			}
+			out = ""
+			while (i < n && l[i + 1] !~ /^\$ / && !(i + 1 == n && l[i + 1] == "")) {
+				i++; out = out l[i] "\n"
+			}
+			if (c ~ /^(minikvm|printf|echo|gcc|cc|as|ld) /) emit("cmd", cl, "", grp, c, "", out)
+			else emit("note", cl, "", grp, c " (not run: not a build or minikvm command)")
+		}
+		return
+	}
+	if (pa != "" && pa !~ /\//) { emit("file", lline, pa, grp, "", lbody); return }
+	emit("note", lline, "", grp, "a literal block (" sect "): no manifest, no $ command")
+}
+inlit && /^\.Ed/ { inlit = 0; literal(); pa = ""; next }
+inlit { lbody = lbody unesc($0) "\n"; next }
+/^\.Bd -literal/ { inlit = 1; lline = NR + 1; lbody = ""; next }
+/^\.Sh / { sh++; ss = 0; sect = substr($0, 5); pa = ""; next }
+/^\.Ss / { ss++; pa = ""; next }
+/^\.(Pp|It|El|Bl)/ { pa = ""; next }
+/^\.Dl / {
+	c = unesc(substr($0, 5))
+	if (c ~ /^\$ /) command(substr(c, 3), NR, "root")
+	else if (c ~ /^vcpu[0-9]+ #[0-9]+ /) emit("trace", NR, "", "root", "", c "\n")
+	else emit("note", NR, "", "root", c " (an output line)")
+	next
+}
+/(^\.| )Ql minikvm / {
+	c = unesc($0); sub(/.*Ql /, "", c)
+	while (c ~ /[ \t][.,:;()]$/) sub(/[ \t][.,:;()]$/, "", c)
+	command(c, NR, "root")
+}
+/(^\.| )Pa [^ ]/ { pa = $0; sub(/.*Pa /, "", pa); sub(/ .*/, "", pa) }
+' "$1"
+}
+
+for d in $DOCS; do
+	case $d in
+	*.md) extract_md "$d" ;;
+	*) extract_mdoc "$d" ;;
+	esac
+done >"$X/index"
+
+# ---- helpers -----------------------------------------------------------
+kvm=no
+kvm_usable && kvm=yes
+paging=unknown		# whether this host's KVM runs 32-bit paging
+paging_runs() {
+	if [ "$paging" = unknown ]; then
+		paging=no
+		"$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1 && paging=yes
+	fi
+	[ "$paging" = yes ]
+}
+linux_built() { [ -f build/linux/vmlinuz ] && [ -f build/linux/initramfs ]; }
+# linux_missing ERRFILE: the error is about build/linux/ not being built
+linux_missing() { ! linux_built && grep -q 'make linux-assets' "$1"; }
+show_err() { sed 's/^/# stderr: /' "$1" | head -"${2:-10}"; }
+show_out() { sed 's/^/# stdout: /' "$1" | head -"${2:-10}"; }
+
+# expect_of CMD: CMD's lines in tests/docs/expect (the indented lines
+# after the line that is CMD), without the indentation.
+expect_of() {
+	[ -f "$EXPECT" ] || return 0
+	DOCS_CMD=$1 awk '
+		/^#/ { next }
+		/^[ \t]/ { if (on) { sub(/^[ \t]+/, ""); print }; next }
+		{ on = ($0 == ENVIRON["DOCS_CMD"]) }' "$EXPECT"
+}
+
+# ---- the sessions' folders: their named files --------------------------
+# A group whose $ commands need a program this host lacks (the lab VM has
+# no compiler) is not run here: a note says so.
+while IFS="$tab" read -r id kind src name grp text; do
+	[ "$grp" = root ] && continue
+	case $kind in
+	file | manifest)
+		mkdir -p "$TMP/g/$grp"
+		cp "$X/$id.body" "$TMP/g/$grp/$name"
+		;;
+	cmd)
+		w=${text%% *}
+		case $w in minikvm | printf | echo) continue ;; esac
+		command -v "$w" >/dev/null 2>&1 ||
+			echo "$grp $w" >>"$X/unrunnable"
+		;;
+	esac
+done <"$X/index"
+# unrunnable GROUP: prints the program it lacks
+unrunnable() {
+	[ -f "$X/unrunnable" ] && awk -v g="$1" '$1 == g { print $2; exit }' "$X/unrunnable"
+}
+
+# ---- commands ----------------------------------------------------------
+CONFIG=$(sed -n 's/^CONFIG ?= *//p' Makefile)
+# run_cmd DIR TEXT: runs TEXT in DIR, in a process group of its own that
+# is ended (SIGTERM, then SIGKILL) after LIMIT seconds; $st, $ms, $killed,
+# $TMP/c.out, $TMP/c.err
+run_cmd() {
+	t0=$(now_ms)
+	rm -f "$TMP/killed"
+	(cd "$1" && DOCS_CONFIG=$CONFIG exec setsid sh -c '
+		minikvm() { "$MINIKVM" "$@"; }
+		make() {
+			case $# in
+			1) [ "$1" = run ] && { "$MINIKVM" run "$DOCS_CONFIG"; return; } ;;
+			2) [ "$1" = run ] && [ "${2#CONFIG=}" != "$2" ] &&
+				{ "$MINIKVM" run "${2#CONFIG=}"; return; } ;;
+			esac
+			echo "80-docs.t: not run here: make $*" >&2
+			return 2
+		}
+		eval "$1"' docs "$2") </dev/null >"$TMP/c.out" 2>"$TMP/c.err" &
+	pid=$!
+	(
+		trap 'exit 0' TERM
+		i=0
+		while [ "$i" -lt "$LIMIT" ]; do
+			sleep 1
+			kill -0 "$pid" || exit 0
+			i=$((i + 1))
+		done
+		: >"$TMP/killed"
+		kill -TERM -"$pid"
+		sleep 2
+		kill -KILL -"$pid"
+	) </dev/null >/dev/null 2>&1 &
+	dog=$!
+	st=0
+	wait "$pid" || st=$?
+	kill "$dog" 2>/dev/null	# it ends at its next second, unreported
+	killed=no
+	[ -f "$TMP/killed" ] && killed=yes
+	ms=$(($(now_ms) - t0))
+}
+
+# a command's files, for the samples: traces (stderr of --trace, files of
+# --trace=...file:PATH) and doctor's report
+: >"$TMP/traces"
+: >"$TMP/trace-cmds"
+doctor_out=
+
+check_cmd() {	# ID SOURCES GROUP TEXT
+	id=$1 srcs=$2 grp=$3 text=$4
+	dir=$TMP/r
+	[ "$grp" != root ] && [ -d "$TMP/g/$grp" ] && dir=$TMP/g/$grp
+	label="$text [$srcs]"
+	needs_kvm=no
+	case " $text " in
+	*" --help "* | *" -h "*) ;;
+	*" minikvm run "* | *" minikvm bench "* | *" make run "*) needs_kvm=yes ;;
+	esac
+	is_doctor=no
+	case "$text" in "minikvm doctor" | "minikvm doctor --json") is_doctor=yes ;; esac
+	run_cmd "$dir" "$text"
+	if [ "$needs_kvm" = yes ] && [ "$kvm" = no ]; then
+		# minikvm reads its options and the manifest before it opens
+		# /dev/kvm: a usage or manifest error shows here too
+		if [ "$st" -eq 2 ] && linux_missing "$TMP/c.err"; then
+			skip_or_fail "run: $label" "build/linux/ is not built (make linux-assets), as minikvm says"
+		elif [ "$st" -gt 1 ] || ! grep -q . "$TMP/c.err" ||
+		     grep -v -F "${MINIKVM_KVM_DEVICE:-/dev/kvm}: " "$TMP/c.err" | grep -q .; then
+			fail "run: $label (status $st without KVM; expected 1, or an echo's 0, and on stderr only that KVM is unusable)"
+			show_err "$TMP/c.err"
+		elif [ "$grp" != root ]; then
+			# a session: built here, run nowhere else (the lab cannot build it)
+			tap_line ok "run: $label" "SKIP its options and manifest are good, but there is no usable /dev/kvm here, and the lab VM, which runs this file, cannot build this example (no compiler)"
+		else
+			kvm_skip "run: $label (its options and manifest are good; no KVM)"
+		fi
+		return
+	fi
+	# the lab's emulated SVM hangs about one Linux boot in 25 (README.md,
+	# tests/t/65-linux.t): there, a run that hangs gets one more try
+	if [ -n "${MINIKVM_LAB:-}" ] && { [ "$st" -eq 124 ] || [ "$killed" = yes ]; }; then
+		echo "# lab: $text: status $st after $ms ms ($(grep 'still running' "$TMP/c.err" | head -1)); once more"
+		run_cmd "$dir" "$text"
+	fi
+	why=
+	want=0
+	[ "$is_doctor" = yes ] && [ "$kvm" = no ] && want=1
+	expect_of "$text" >"$TMP/c.expect"
+	w=$(sed -n 's/^status //p' "$TMP/c.expect")
+	[ -n "$w" ] && want=$w
+	case " $text " in *" minikvm check "*) check_cmd=yes ;; *) check_cmd=no ;; esac
+	if [ "$killed" = yes ]; then
+		why="still running after ${LIMIT}s: ended (status $st)"
+	elif [ "$st" -ne "$want" ]; then
+		case $st in
+		2) why="status 2 (a usage or manifest error), expected $want" ;;
+		1[3-9][0-9] | 2[0-9][0-9]) why="status $st (a signal), expected $want" ;;
+		*) why="status $st, expected $want" ;;
+		esac
+	fi
+	# a paging guest on a host that refuses paging: the documented refusal
+	if [ "$st" -eq 1 ] && [ "$needs_kvm" = yes ] && grep -q "refuses 32-bit paging" "$TMP/c.err" &&
+	   grep -q "minikvm doctor" "$TMP/c.err" && ! paging_runs; then
+		pass "run: $label: this host refuses 32-bit paging, and the diagnosis says so in $ms ms (the lab VM runs it)"
+		return
+	fi
+	if [ "$st" -eq 2 ] && linux_missing "$TMP/c.err"; then
+		skip_or_fail "run: $label" "build/linux/ is not built (make linux-assets), as minikvm says"
+		return
+	fi
+	# what tests/docs/expect asks of its output
+	tr -d '\r' <"$TMP/c.out" >"$TMP/c.lines"
+	while IFS= read -r e; do
+		case $e in
+		"stdout "*) grep -Eq -- "${e#stdout }" "$TMP/c.lines" || why="$why; stdout lacks /${e#stdout }/" ;;
+		"stderr "*) grep -Eq -- "${e#stderr }" "$TMP/c.err" || why="$why; stderr lacks /${e#stderr }/" ;;
+		"status "*) ;;
+		*) why="$why; $EXPECT: unknown line '$e'" ;;
+		esac
+	done <"$TMP/c.expect"
+	# check: nothing on stderr for good manifests (and nothing on stdout
+	# without -v)
+	if [ "$check_cmd" = yes ] && [ "$want" -eq 0 ]; then
+		[ -s "$TMP/c.err" ] && why="$why; stderr not empty"
+		case " $text " in *" -v "* | *" --verbose "*) ;; *) [ -s "$TMP/c.out" ] && why="$why; stdout not empty" ;; esac
+	fi
+	# the output shown after it
+	if [ -f "$X/$id.out" ] && ! cmp -s "$X/$id.out" "$TMP/c.out"; then
+		why="$why; stdout is not the output shown"
+		diff "$X/$id.out" "$TMP/c.out" | head -10 | sed 's/^/# /'
+	fi
+	# files it names: --trace=...file:PATH, --stats=json:PATH
+	for f in $(printf '%s\n' "$text" | tr ' ' '\n' | sed -n 's/^--trace=\(.*,\)\{0,1\}file:\(.*\)/\2/p; s/^--stats=json:\(..*\)/\1/p'); do
+		[ "$f" = - ] && continue
+		if [ -s "$dir/$f" ]; then
+			case $text in *--trace=*"file:$f"*) cat "$dir/$f" >>"$TMP/traces" ;; esac
+			rm -f "$dir/$f"
+		else
+			why="$why; it wrote no $f"
+		fi
+	done
+	case "$text" in
+	*--trace=*file:*) echo "$text" >>"$TMP/trace-cmds" ;;
+	*--trace*) cat "$TMP/c.err" >>"$TMP/traces"; echo "$text" >>"$TMP/trace-cmds" ;;
+	esac
+	[ "$is_doctor" = yes ] && [ "$text" = "minikvm doctor" ] && { cp "$TMP/c.out" "$TMP/doctor.out"; doctor_out=$st; }
+	if [ -z "$why" ]; then
+		pass "run: $label: status $st in $ms ms"
+	else
+		fail "run: $label (${why#; })"
+		show_out "$TMP/c.out" 5
+		show_err "$TMP/c.err"
+	fi
+}
+
+# ---- manifests ---------------------------------------------------------
+check_manifest() {	# ID SOURCE NAME GROUP
+	id=$1 src=$2 name=$3 grp=$4
+	if [ "$grp" != root ]; then
+		f=$TMP/g/$grp/$name
+		shown=$name
+	else
+		d=$TMP/m/$id
+		if [ "$name" != - ]; then
+			mirror "$d" "${name%%/*}"
+			mkdir -p "$d/$(dirname "$name")"
+			f=$d/$name
+			shown=$name
+		else
+			mirror "$d" configs
+			f=$d/configs/$id.yaml
+			shown="the manifest"
+		fi
+		cp "$X/$id.body" "$f"
+	fi
+	label="check: $shown shown at $src"
+	st=0
+	"$MINIKVM" check "$f" >"$TMP/m.out" 2>"$TMP/m.err" || st=$?
+	if [ "$st" -eq 2 ] && linux_missing "$TMP/m.err"; then
+		skip_or_fail "$label" "build/linux/ is not built (make linux-assets), as minikvm says"
+		return
+	fi
+	if [ "$st" -ne 0 ] || [ -s "$TMP/m.out" ] || [ -s "$TMP/m.err" ]; then
+		fail "$label: status $st"
+		# FILE:LINE:COL as the document's line
+		DOCS_F=$f awk -v doc="${src%:*}" -v at="${src##*:}" '
+			index($0, ENVIRON["DOCS_F"] ":") == 1 {
+				rest = substr($0, length(ENVIRON["DOCS_F"]) + 2)
+				n = rest; sub(/:.*/, "", n)
+				if (n ~ /^[0-9]+$/) { sub(/^[0-9]+/, "", rest); $0 = doc ":" (at + n - 1) rest }
+				else $0 = doc ":" at ": " rest
+			}
+			{ print "# stderr: " $0 }' "$TMP/m.err" | head -10
+		return
+	fi
+	# named as a repository file: it must mean what that file means
+	if [ "$grp" = root ] && [ "$name" != - ]; then
+		if [ ! -f "$name" ]; then
+			fail "$label: it is shown as $name, which does not exist"
+			return
+		fi
+		"$MINIKVM" check -v "$f" >"$TMP/m.shown" 2>&1
+		"$MINIKVM" check -v "$name" >"$TMP/m.real" 2>&1
+		if ! cmp -s "$TMP/m.real" "$TMP/m.shown"; then
+			fail "$label: passes, but does not mean what $name means (check -v)"
+			diff "$TMP/m.real" "$TMP/m.shown" | head -10 | sed 's/^/# /'
+			return
+		fi
+		pass "$label: passes, and means what $name means"
+		return
+	fi
+	pass "$label: passes"
+}
+
+# ---- samples -----------------------------------------------------------
+# doctor's report, stable parts: each label; the device line and the
+# probe line whole; capability names; mode names.
+doctor_norm() {
+	awk '
+	/^  [a-z]/ { print "  " $1; next }
+	/^ / { next }
+	{
+		label = $0; sub(/  .*/, "", label)
+		if (label == "KVM device" || label == "guest modes") { print; next }
+		if (label == "capabilities") {
+			rest = substr($0, length(label) + 1); sub(/^ +/, "", rest)
+			n = split(rest, c, /, */); s = label
+			for (i = 1; i <= n; i++) { sub(/ .*/, "", c[i]); s = s " " c[i] }
+			print s; next
+		}
+		print label
+	}' "$1"
+}
+doctor_labels() { grep -v '^ ' "$1" | sed 's/  .*//'; }
+check_doctor_sample() {	# ID SOURCE
+	label="the doctor report shown at $2 is minikvm doctor's (labels, device, capability and mode names)"
+	if [ -z "$doctor_out" ]; then
+		fail "$label: no 'minikvm doctor' command in the docs ran"
+		return
+	fi
+	if [ "$kvm" = no ]; then
+		# without KVM doctor reports what it can, and stops before
+		# the capabilities' values and the modes
+		doctor_labels "$X/$1.body" | grep -v '^guest modes$' >"$TMP/s.want"
+		doctor_labels "$TMP/doctor.out" >"$TMP/s.got"
+		if cmp -s "$TMP/s.want" "$TMP/s.got"; then
+			pass "doctor without KVM: the labels of the report shown at $2, status 1"
+		else
+			fail "doctor without KVM: the labels of the report shown at $2"
+			diff "$TMP/s.want" "$TMP/s.got" | sed 's/^/# /'
+		fi
+		kvm_skip "$label"
+		return
+	fi
+	doctor_norm "$X/$1.body" >"$TMP/s.want"
+	doctor_norm "$TMP/doctor.out" >"$TMP/s.got"
+	same "$label" "$TMP/s.want" "$TMP/s.got"
+}
+check_trace_sample() {	# ID SOURCE
+	label="the trace lines shown at $2 are lines of the traces the docs' trace commands wrote"
+	if [ "$kvm" = no ]; then
+		kvm_skip "$label"
+		return
+	fi
+	: >"$TMP/why"
+	while IFS= read -r l; do
+		grep -Fxq -- "$l" "$TMP/traces" && continue
+		echo "no trace line: $l" >>"$TMP/why"
+		# the lines of the same form, exit numbers and CS:IP aside
+		re=$(printf '%s\n' "$l" | sed 's/[][\.*^$+?(){}|/]/\\&/g; s/#[0-9][0-9]*/#[0-9]+/; s/cs:ip=[0-9a-f]\{4\}:[0-9a-f]\{4\}/cs:ip=[0-9a-f]{4}:[0-9a-f]{4}/')
+		like=$(grep -E -- "^$re\$" "$TMP/traces" | sort -u | head -3 | tr '\n' '|')
+		[ -n "$like" ] && echo "  of its form: ${like%|}" >>"$TMP/why"
+	done <"$X/$1.body"
+	if [ ! -s "$TMP/why" ]; then
+		pass "$label"
+	else
+		fail "$label"
+		sed 's/^/# /' "$TMP/why"
+		diag "(the traces: $(wc -l <"$TMP/traces") lines, of: $(tr '\n' ',' <"$TMP/trace-cmds" | sed 's/,$//'))"
+	fi
+}
+
+# ---- run ---------------------------------------------------------------
+# every document gives examples
+for d in $DOCS; do
+	n=$(awk -F "$tab" -v d="$d" 'index($3, d ":") == 1 && ($2 == "cmd" || $2 == "manifest")' "$X/index" | wc -l)
+	if [ "$n" -gt 0 ]; then
+		pass "$d: $n examples found (manifests and commands)"
+	else
+		fail "$d: no example manifest or command found: the extraction is broken"
+	fi
+done
+while IFS="$tab" read -r id kind src name grp text; do
+	case $kind in
+	note) diag "not run: $text ($src)" ;;
+	unknown) fail "$src: $text: tell tests/t/80-docs.t how to test it" ;;
+	esac
+done <"$X/index"
+
+# sessions' groups this host cannot build: noted, not run
+skip_group() {
+	w=$(unrunnable "$1")
+	[ -n "$w" ] || return 1
+	diag "not run here: $2 ($3): its example session needs $w, which this host lacks"
+	return 0
+}
+
+# commands, once each (in document order, with every place shown)
+awk -F "$tab" '$2 == "cmd" {
+	k = $5 "\t" $6
+	if (!(k in src)) { order[++n] = k; first[k] = $1 }
+	src[k] = src[k] (src[k] == "" ? "" : ", ") $3
+} END { for (i = 1; i <= n; i++) print first[order[i]] "\t" src[order[i]] "\t" order[i] }' \
+	"$X/index" >"$X/commands"
+while IFS="$tab" read -r id srcs grp text; do
+	skip_group "$grp" "$text" "$srcs" && continue
+	check_cmd "$id" "$srcs" "$grp" "$text" </dev/null
+done <"$X/commands"
+
+while IFS="$tab" read -r id kind src name grp text; do
+	[ "$kind" = manifest ] || continue
+	[ "$grp" != root ] && skip_group "$grp" "manifest $name" "$src" && continue
+	check_manifest "$id" "$src" "$name" "$grp" </dev/null
+done <"$X/index"
+
+while IFS="$tab" read -r id kind src name grp text; do
+	case $kind in
+	doctor) check_doctor_sample "$id" "$src" </dev/null ;;
+	trace) check_trace_sample "$id" "$src" </dev/null ;;
+	esac
+done <"$X/index"
+
+# tests/docs/expect speaks only of commands the docs show
+if [ -f "$EXPECT" ]; then
+	stale=$(grep -v -e '^#' -e "^[ $tab]" -e '^$' "$EXPECT" | while IFS= read -r c; do
+		DOCS_CMD=$c awk -F "$tab" '$4 == ENVIRON["DOCS_CMD"] { f = 1 } END { exit !f }' "$X/commands" || printf '%s\n' "$c"
+	done)
+	if [ -z "$stale" ]; then
+		pass "$EXPECT names only commands the docs show"
+	else
+		fail "$EXPECT names commands the docs do not show"
+		diag "$stale"
+	fi
+fi
+echo "1..$TAP_N"
+exit 0
