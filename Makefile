@@ -171,6 +171,12 @@ build/linux/initramfs: tests/linux/mkassets
 	tests/linux/mkassets build/linux
 build/linux/vmlinuz: build/linux/initramfs
 
+# The man pages' example sessions (hello16.S and its manifest ...), built
+# here by their own `$ gcc` and `$ ld` lines, for the lab image: the lab
+# VM has no compiler, and tests/t/80-docs.t runs the sessions there.
+$(BUILD)/docs-examples: tests/t/80-docs.t tests/lib.sh README.md $(wildcard man/*.[157])
+	tests/t/80-docs.t --build-examples $@
+
 # Benchmarks (tests/bench/run-bench): not tests; see README "Benchmarks".
 .PHONY: bench
 bench: deps

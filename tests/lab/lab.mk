@@ -34,9 +34,10 @@ $(LAB)/kernel/stamp: lab-force
 	tests/lab/fetch-kernel $(LAB)
 
 # After `all`: the guest images the manifests name must be built first.
+# $(BUILD)/docs-examples: the man pages' example sessions, built (Makefile).
 $(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
-		$(LAB_TREE) $(LINUX_ASSETS) | all
-	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm
+		$(LAB_TREE) $(LINUX_ASSETS) $(BUILD)/docs-examples | all
+	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm $(BUILD)/docs-examples
 
 $(LAB)/bench-initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
 		$(LAB_TREE) $(LINUX_ASSETS) | all

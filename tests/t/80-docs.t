@@ -23,8 +23,14 @@
 #     json:PATH must be written.  A man page's example session (a
 #     subsection with named files, hello16.S and hello16.yaml, and `$`
 #     commands that build and run them) runs in a folder of its own
-#     holding those files; where a program it needs is missing (the lab VM
-#     has no compiler), its commands and manifest are listed, not run.
+#     holding those files.  Where a program its build commands need is
+#     missing (the lab VM has no compiler), what they built comes from
+#     build/docs-examples/ (make lab-image builds it with --build-examples,
+#     below, and the lab image carries it; $DOCS_EXAMPLES names another):
+#     only if its copies of the session's files and its build commands are
+#     byte for byte those the page shows now (else a failure: the prebuilt
+#     example is stale); then the session's minikvm commands run for real.
+#     Without that folder either, a skip, a failure under CI=true.
 #   - the sample outputs shown: doctor's report (its stable parts: labels,
 #     the device line, capability and mode names, in order) against
 #     `minikvm doctor`; each trace line shown must be a line of the traces
@@ -38,6 +44,19 @@
 # manifest or command naming build/linux/ that is not built (make
 # linux-assets, as minikvm says) is a skip, a failure under CI=true.
 # The plan comes last, once the examples are counted.
+#
+# tests/t/80-docs.t --build-examples DIR: no tests; for the lab image (the
+# Makefile's $(BUILD)/docs-examples), each example session of the man
+# pages into DIR/GROUP/: its named files, as this file extracts them, and
+# what its build commands (the `$ gcc`, `$ ld` ... lines, not minikvm's)
+# make of them there; the commands, one a line, in DIR/GROUP.commands.
+# Status 0, or 1 with the command that failed.
+BUILD_EXAMPLES=
+case $#:${1:-}:${2:-} in
+0::) ;;
+2:--build-examples:?*) BUILD_EXAMPLES=$2 ;;
+*) echo "usage: $0 [--build-examples DIR]" >&2; exit 2 ;;
+esac
 . tests/lib.sh
 
 # TAP lines of our own: names hold commands, whose backslashes lib.sh's
@@ -250,6 +269,55 @@ for d in $DOCS; do
 	esac
 done >"$X/index"
 
+# ---- the sessions ------------------------------------------------------
+# is_build CMD: CMD, a session's command, builds (gcc, ld ...): it is
+# neither minikvm's nor an echo
+is_build() {
+	case ${1%% *} in minikvm | printf | echo) return 1 ;; esac
+	return 0
+}
+# session_files GROUP: ID TAB NAME of each of its named files
+session_files() {
+	awk -F "$tab" -v g="$1" '$5 == g && ($2 == "file" || $2 == "manifest") { print $1 "\t" $4 }' "$X/index"
+}
+# session_builds GROUP: its build commands, in order, one a line
+session_builds() {
+	while IFS="$tab" read -r id kind src name grp text; do
+		[ "$kind" = cmd ] && [ "$grp" = "$1" ] && is_build "$text" && printf '%s\n' "$text"
+	done <"$X/index"
+	return 0
+}
+
+# --build-examples DIR: the sessions with build commands, built into DIR
+if [ -n "$BUILD_EXAMPLES" ]; then
+	case $BUILD_EXAMPLES in
+	/*) out=$BUILD_EXAMPLES ;;
+	*) out=$ROOT/$BUILD_EXAMPLES ;;
+	esac
+	rm -rf "$out.new"
+	mkdir -p "$out.new"
+	for g in $(awk -F "$tab" '$5 != "root" && !seen[$5]++ { print $5 }' "$X/index"); do
+		session_builds "$g" >"$X/builds"
+		[ -s "$X/builds" ] || continue
+		mkdir "$out.new/$g"
+		cp "$X/builds" "$out.new/$g.commands"
+		session_files "$g" >"$X/files"
+		while IFS="$tab" read -r id name; do
+			cp "$X/$id.body" "$out.new/$g/$name"
+		done <"$X/files"
+		while IFS= read -r c; do
+			echo "80-docs.t: $g: $c"
+			if ! (cd "$out.new/$g" && sh -c "$c") </dev/null; then
+				echo "80-docs.t: error: $c (in $out.new/$g) failed" >&2
+				exit 1
+			fi
+		done <"$X/builds"
+	done
+	rm -rf "$out"
+	mv "$out.new" "$out"
+	exit 0
+fi
+
 # ---- helpers -----------------------------------------------------------
 kvm=no
 kvm_usable && kvm=yes
@@ -278,8 +346,11 @@ expect_of() {
 }
 
 # ---- the sessions' folders: their named files --------------------------
-# A group whose $ commands need a program this host lacks (the lab VM has
-# no compiler) is not run here: a note says so.
+# A session whose build commands need a program this host lacks (the lab
+# VM has no compiler) takes what they built from $PREBUILT/GROUP, if that
+# is the session the page shows now; $X/prebuilt, a line each:
+#   GROUP TAB the program TAB ok (copied into its folder), stale or none
+#   (no $PREBUILT) TAB why it is stale
 while IFS="$tab" read -r id kind src name grp text; do
 	[ "$grp" = root ] && continue
 	case $kind in
@@ -288,17 +359,54 @@ while IFS="$tab" read -r id kind src name grp text; do
 		cp "$X/$id.body" "$TMP/g/$grp/$name"
 		;;
 	cmd)
+		is_build "$text" || continue
 		w=${text%% *}
-		case $w in minikvm | printf | echo) continue ;; esac
 		command -v "$w" >/dev/null 2>&1 ||
 			echo "$grp $w" >>"$X/unrunnable"
 		;;
 	esac
 done <"$X/index"
-# unrunnable GROUP: prints the program it lacks
-unrunnable() {
-	[ -f "$X/unrunnable" ] && awk -v g="$1" '$1 == g { print $2; exit }' "$X/unrunnable"
+PREBUILT=${DOCS_EXAMPLES:-build/docs-examples}
+# prebuilt_stale GROUP: why $PREBUILT/GROUP is not GROUP's session as the
+# page shows it now, a line a reason; nothing if it is
+prebuilt_stale() {
+	d=$PREBUILT/$1
+	if [ ! -d "$d" ]; then
+		echo "there is no $d"
+		return
+	fi
+	session_files "$1" | while IFS="$tab" read -r id name; do
+		if [ ! -f "$d/$name" ]; then
+			echo "it has no $name"
+		elif ! cmp -s "$X/$id.body" "$d/$name"; then
+			echo "its $name is not the one shown"
+		fi
+	done
+	session_builds "$1" >"$TMP/builds"
+	cmp -s "$TMP/builds" "$d.commands" 2>/dev/null ||
+		echo "its build commands, $d.commands, are not those shown"
 }
+: >"$X/prebuilt"
+[ -f "$X/unrunnable" ] && awk '!seen[$1]++' "$X/unrunnable" |
+	while read -r g w; do
+		state=none why=
+		if [ -d "$PREBUILT" ]; then
+			why=$(prebuilt_stale "$g" | awk 'NR > 1 { printf "; " } { printf "%s", $0 }')
+			if [ -n "$why" ]; then
+				state=stale
+			else
+				state=ok
+				mkdir -p "$TMP/g/$g"
+				for f in "$PREBUILT/$g"/*; do
+					[ -f "$f" ] && [ ! -e "$TMP/g/$g/${f##*/}" ] && cp "$f" "$TMP/g/$g/"
+				done
+			fi
+		fi
+		printf '%s\t%s\t%s\t%s\n' "$g" "$w" "$state" "$why" >>"$X/prebuilt"
+	done
+# prebuilt GROUP: prints its state (ok, stale, none); nothing for a session
+# this host builds itself
+prebuilt() { awk -F "$tab" -v g="$1" '$1 == g { print $3; exit }' "$X/prebuilt"; }
 
 # ---- commands ----------------------------------------------------------
 CONFIG=$(sed -n 's/^CONFIG ?= *//p' Makefile)
@@ -371,9 +479,6 @@ check_cmd() {	# ID SOURCES GROUP TEXT
 		     grep -v -F "${MINIKVM_KVM_DEVICE:-/dev/kvm}: " "$TMP/c.err" | grep -q .; then
 			fail "run: $label (status $st without KVM; expected 1, or an echo's 0, and on stderr only that KVM is unusable)"
 			show_err "$TMP/c.err"
-		elif [ "$grp" != root ]; then
-			# a session: built here, run nowhere else (the lab cannot build it)
-			tap_line ok "run: $label" "SKIP its options and manifest are good, but there is no usable /dev/kvm here, and the lab VM, which runs this file, cannot build this example (no compiler)"
 		else
 			kvm_skip "run: $label (its options and manifest are good; no KVM)"
 		fi
@@ -600,11 +705,38 @@ while IFS="$tab" read -r id kind src name grp text; do
 	esac
 done <"$X/index"
 
-# sessions' groups this host cannot build: noted, not run
+# sessions this host cannot build: one line each says whether it runs
+# what make lab-image built of them ($PREBUILT)
+# session_label GROUP: its named files and where the page shows them
+session_label() {
+	awk -F "$tab" -v g="$1" '$5 == g {
+		if (where == "") { where = $3 }
+		if ($2 == "file" || $2 == "manifest") names = names (names == "" ? "" : ", ") $4
+	} END { print "the example session of " (names == "" ? "no named files" : names) " [" where "]" }' "$X/index"
+}
+while IFS="$tab" read -r g w state why; do
+	case $state in
+	ok) pass "$(session_label "$g"): its build commands need $w, which this host lacks: what they built is in $PREBUILT/$g (make lab-image), from the files and commands shown" ;;
+	stale) fail "$(session_label "$g"): its build commands need $w, which this host lacks: prebuilt example is stale, make lab-image ($why)" ;;
+	esac
+done <"$X/prebuilt"
+# skip_group GROUP LABEL: true, once LABEL's line or note is out, if
+# GROUP's session cannot run here (its build commands need a program this
+# host lacks, and $PREBUILT has no good copy); its build commands, when
+# $PREBUILT's copy of it is good, are noted, not run
 skip_group() {
-	w=$(unrunnable "$1")
-	[ -n "$w" ] || return 1
-	diag "not run here: $2 ($3): its example session needs $w, which this host lacks"
+	case $(prebuilt "$1") in
+	"") return 1 ;;
+	ok)
+		case $2 in
+		"run: "*) is_build "${2#run: }" || return 1 ;;
+		*) return 1 ;;
+		esac
+		diag "not run here: ${2#run: }: make lab-image ran it ($PREBUILT/$1)"
+		;;
+	stale) diag "not run: ${2#run: }: its session's prebuilt copy is stale" ;;
+	none) skip_or_fail "$2" "its example session needs $(awk -F "$tab" -v g="$1" '$1 == g { print $2; exit }' "$X/prebuilt"), which this host lacks, and there is no $PREBUILT (make lab-image builds it)" ;;
+	esac
 	return 0
 }
 
@@ -616,13 +748,13 @@ awk -F "$tab" '$2 == "cmd" {
 } END { for (i = 1; i <= n; i++) print first[order[i]] "\t" src[order[i]] "\t" order[i] }' \
 	"$X/index" >"$X/commands"
 while IFS="$tab" read -r id srcs grp text; do
-	skip_group "$grp" "$text" "$srcs" && continue
+	skip_group "$grp" "run: $text [$srcs]" && continue
 	check_cmd "$id" "$srcs" "$grp" "$text" </dev/null
 done <"$X/commands"
 
 while IFS="$tab" read -r id kind src name grp text; do
 	[ "$kind" = manifest ] || continue
-	[ "$grp" != root ] && skip_group "$grp" "manifest $name" "$src" && continue
+	[ "$grp" != root ] && skip_group "$grp" "check: $name shown at $src" && continue
 	check_manifest "$id" "$src" "$name" "$grp" </dev/null
 done <"$X/index"
 
