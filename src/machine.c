@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -20,6 +19,7 @@
 #include "guest.h"
 #include "hostmem.h"
 #include "kvm.h"
+#include "msgs.h"
 #include "stats.h"
 #include "ticker.h"
 #include "units.h"
@@ -123,95 +123,6 @@ static bool want_color(const struct manifest *m, const struct run_options *opt)
 }
 
 /*
- * The main thread's own messages on stderr.  While the run goes on they are
- * ordinary blocking writes (a slow reader is waited for); once it is
- * stopping (msgs_bound) they may block only until a deadline, after which
- * what stderr does not take at once is dropped: a stop must end the run
- * however stuck stderr is.
- */
-struct msgs {
-	uint64_t deadline;	/* 0: no bound; else CLOCK_MONOTONIC ns */
-	timer_t timer;		/* interrupts a write blocked past it */
-	bool timer_ok;
-	bool gave_up;		/* a write blocked past it: drop the rest */
-};
-
-/*
- * Bounds the main thread's messages from now on to STOP_MSG_NS: a POSIX
- * timer sends SIG_VCPU_KICK (no SA_RESTART: a blocked write(2) returns
- * EINTR) to this thread at the deadline and every KICK_MS after it, so a
- * write that blocks just after one signal is released by the next.
- * Without the timer (timer_create failed) messages are not bounded.
- */
-static void msgs_bound(struct msgs *ms)
-{
-	struct sigevent sev = {
-		.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIG_VCPU_KICK,
-	};
-	struct itimerspec its = { .it_interval = { 0, KICK_MS * 1000000L } };
-
-	if (ms->deadline != 0)
-		return;
-	ms->deadline = stats_now() + STOP_MSG_NS;
-	sev._sigev_un._tid = gettid();
-	if (timer_create(CLOCK_MONOTONIC, &sev, &ms->timer) < 0)
-		return;
-	ms->timer_ok = true;
-	its.it_value = (struct timespec){ (time_t)(ms->deadline / 1000000000u),
-					  (long)(ms->deadline % 1000000000u) };
-	if (timer_settime(ms->timer, TIMER_ABSTIME, &its, NULL) < 0) {
-		timer_delete(ms->timer);
-		ms->timer_ok = false;
-	}
-}
-
-/*
- * Writes LEN bytes of BUF on stderr.  Once MS is bounded, a write that is
- * still blocked at the deadline gives up (the timer's EINTR), and so does
- * every later one: what stderr takes at once is still written.
- */
-static void say_raw(struct msgs *ms, const char *buf, size_t len)
-{
-	while (len > 0 && !ms->gave_up) {
-		ssize_t n = write(STDERR_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR) {
-			ms->gave_up = ms->deadline != 0 && stats_now() >= ms->deadline;
-			continue;
-		}
-		if (n < 0)
-			return;	/* stderr itself fails: nowhere to say so */
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-/* One message of the main thread on stderr (FMT ends with its newline). */
-static void say(struct msgs *ms, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void say(struct msgs *ms, const char *fmt, ...)
-{
-	va_list ap;
-	char *buf;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;	/* out of memory: the message is lost, the run goes on */
-	say_raw(ms, buf, (size_t)n);
-	free(buf);
-}
-
-static void msgs_end(struct msgs *ms)
-{
-	if (ms->timer_ok)
-		timer_delete(ms->timer);
-	ms->timer_ok = false;
-}
-
-/*
  * Stops every guest still running and wakes it wherever it waits (KVM_RUN,
  * input); from now on a blocked write gives up when interrupted, and the
  * main thread's messages are bounded.
@@ -226,7 +137,7 @@ static void stop_all(struct vcpu_thread *t, size_t n, struct console *con,
 		pthread_kill(t[i].thread, SIG_VCPU_KICK);
 	}
 	console_stop(con);
-	msgs_bound(ms);
+	msgs_bound(ms, SIG_VCPU_KICK, STOP_MSG_NS, KICK_MS * 1000000L);
 }
 
 /*
@@ -300,8 +211,13 @@ static int run_status(const struct vcpu_thread *t, size_t n)
 	return (int)status;
 }
 
-static void report_stats(const struct vcpu_thread *t, size_t n,
-			 const struct run_options *opt, struct msgs *ms)
+/*
+ * The --stats report: the JSON file (whose write errors cmd_run.c reports
+ * when it closes it) or the table on stderr.  Returns 0, or -1 if stderr
+ * could not take the table.
+ */
+static int report_stats(const struct vcpu_thread *t, size_t n,
+			const struct run_options *opt, struct msgs *ms)
 {
 	static const char *const names[] = {
 		[GUEST_RUNNING] = "not run", [GUEST_DONE] = "done",
@@ -309,9 +225,10 @@ static void report_stats(const struct vcpu_thread *t, size_t n,
 	};
 	struct stats_row *rows = calloc(n, sizeof *rows);
 	uint64_t t_end = stats_now();
+	int rc = 0;
 
 	if (rows == NULL)
-		return;
+		return 0;	/* out of memory: no report, the run's status stands */
 	for (size_t i = 0; i < n; i++)
 		rows[i] = (struct stats_row){ t[i].g.index, names[t[i].g.status],
 					      &t[i].g.stats };
@@ -327,13 +244,15 @@ static void report_stats(const struct vcpu_thread *t, size_t n,
 		if (mem != NULL) {
 			stats_print_table(mem, rows, n, opt->t_start, t_end);
 			if (fclose(mem) == 0)
-				say_raw(ms, buf, len);
+				rc = say_raw(ms, buf, len);
 			free(buf);
 		} else {
 			stats_print_table(stderr, rows, n, opt->t_start, t_end);
+			rc = fflush(stderr) == 0 || errno == EPIPE ? 0 : -1;
 		}
 	}
 	free(rows);
+	return rc;
 }
 
 /* Milliseconds from NOW to DEADLINE for poll(2): rounded up, at most INT_MAX. */
@@ -586,8 +505,10 @@ out:
 	if (out_err != 0 && status != STATUS_TIMEOUT && status != STATUS_SIGINT &&
 	    status != STATUS_SIGTERM)
 		status = out_err == EPIPE ? STATUS_SIGPIPE : STATUS_GUEST_FAILED;
-	if (opt->stats && created == m->nr_vcpus)
-		report_stats(t, m->nr_vcpus, opt, &ms);
+	/* a table stderr could not take is a failed run, as a trace is */
+	if (opt->stats && created == m->nr_vcpus &&
+	    report_stats(t, m->nr_vcpus, opt, &ms) < 0 && status == STATUS_OK)
+		status = STATUS_GUEST_FAILED;
 	if (opt->report != NULL) {
 		*opt->report = (struct run_report){ .t_first_run = UINT64_MAX };
 		for (size_t i = 0; i < created; i++) {

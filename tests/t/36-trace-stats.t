@@ -6,7 +6,7 @@
 # files are complete after a signal too.  (Refused --trace and --stats
 # values: tests/t/15-cli.t.)
 . tests/lib.sh
-n=14
+n=15
 plan $n
 if ! kvm_usable; then
 	i=1
@@ -105,6 +105,14 @@ if [ "$st" -eq 1 ]; then
 	pass "--trace with stderr on /dev/full: status 1"
 else
 	fail "--trace with stderr on /dev/full: status $st, expected 1"
+fi
+# ... and the --stats table when stderr is full
+st=0
+"$MINIKVM" run --stats configs/hello.yaml >/dev/null 2>/dev/full </dev/null || st=$?
+if [ "$st" -eq 1 ]; then
+	pass "--stats with stderr on /dev/full: status 1"
+else
+	fail "--stats with stderr on /dev/full: status $st, expected 1"
 fi
 # ... and a run that ended with a higher status keeps it (here the timeout)
 st=0
