@@ -187,3 +187,23 @@ many_guests() {
 		i=$((i + 1))
 	done
 }
+
+# signal_echo SIG [OPTION...]: runs configs/echo.yaml with OPTIONs, its
+# input and output FIFOs; once its first line ("hi") has come back (the
+# guest surely runs, waiting for more input), sends SIG.  Sets $line (what
+# came back) and $st (the exit status); stderr is in $TMP/err.
+signal_echo() {
+	sig=$1
+	shift
+	rm -f "$TMP/in" "$TMP/outfifo"
+	mkfifo "$TMP/in" "$TMP/outfifo"
+	"$MINIKVM" run "$@" configs/echo.yaml <"$TMP/in" >"$TMP/outfifo" 2>"$TMP/err" &
+	pid=$!
+	exec 3>"$TMP/in" 4<"$TMP/outfifo"
+	echo hi >&3
+	read -r line <&4
+	kill -"$sig" $pid
+	st=0
+	wait $pid || st=$?
+	exec 3>&- 4<&-
+}

@@ -105,16 +105,7 @@ fi
 
 # SIGINT ends a run with 130, here while the echo guest waits for input:
 # once its first line has come back, the guest is surely running.
-mkfifo "$TMP/in" "$TMP/outfifo"
-"$MINIKVM" run configs/echo.yaml <"$TMP/in" >"$TMP/outfifo" 2>"$TMP/err" &
-pid=$!
-exec 3>"$TMP/in" 4<"$TMP/outfifo"
-echo hi >&3
-read -r line <&4
-kill -INT $pid
-st=0
-wait $pid || st=$?
-exec 3>&- 4<&-
+signal_echo INT
 if [ "$line" = hi ] && [ "$st" -eq 130 ] && grep -q 'interrupted' "$TMP/err"; then
 	pass "SIGINT ends a run with 130 while the guest waits for input"
 else

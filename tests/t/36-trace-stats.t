@@ -97,23 +97,17 @@ for opt in --stats=json: --trace=file:; do
 		sed 's/^/# stderr: /' "$TMP/err" | head -5
 	fi
 done
-# ... also when the trace goes to stderr, and stderr is full (the
-# diagnosis is lost there; the status says it)
-st=0
-"$MINIKVM" run --trace configs/hello.yaml >/dev/null 2>/dev/full </dev/null || st=$?
-if [ "$st" -eq 1 ]; then
-	pass "--trace with stderr on /dev/full: status 1"
-else
-	fail "--trace with stderr on /dev/full: status $st, expected 1"
-fi
-# ... and the --stats table when stderr is full
-st=0
-"$MINIKVM" run --stats configs/hello.yaml >/dev/null 2>/dev/full </dev/null || st=$?
-if [ "$st" -eq 1 ]; then
-	pass "--stats with stderr on /dev/full: status 1"
-else
-	fail "--stats with stderr on /dev/full: status $st, expected 1"
-fi
+# ... also when the trace, or the --stats table, goes to stderr and stderr
+# is full (the diagnosis is lost there; the status says it)
+for opt in --trace --stats; do
+	st=0
+	"$MINIKVM" run $opt configs/hello.yaml >/dev/null 2>/dev/full </dev/null || st=$?
+	if [ "$st" -eq 1 ]; then
+		pass "$opt with stderr on /dev/full: status 1"
+	else
+		fail "$opt with stderr on /dev/full: status $st, expected 1"
+	fi
+done
 # ... and a run that ended with a higher status keeps it (here the timeout)
 st=0
 "$MINIKVM" run --stats=json:/dev/full tests/e2e/loop.yaml >/dev/null 2>"$TMP/err" </dev/null || st=$?
@@ -128,17 +122,7 @@ fi
 # SIGTERM while the echo guest waits for input (once its first line has
 # come back, it surely runs): status 143, and the trace and the JSON are
 # complete.
-mkfifo "$TMP/in" "$TMP/outfifo"
-"$MINIKVM" run --trace=file:"$TMP/sig.trace" --stats=json:"$TMP/sig.json" configs/echo.yaml \
-	<"$TMP/in" >"$TMP/outfifo" 2>"$TMP/err" &
-pid=$!
-exec 3>"$TMP/in" 4<"$TMP/outfifo"
-echo hi >&3
-read -r line <&4
-kill -TERM $pid
-st=0
-wait $pid || st=$?
-exec 3>&- 4<&-
+signal_echo TERM --trace=file:"$TMP/sig.trace" --stats=json:"$TMP/sig.json"
 if [ "$line" = hi ] && [ "$st" -eq 143 ] && [ "$(tail -c 1 "$TMP/sig.trace" | wc -l)" -eq 1 ] &&
    grep -q ' PUTS gpa=' "$TMP/sig.trace" &&
    perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>);
