@@ -21,7 +21,8 @@ TEST_DEBS = perl bsdutils clang libclang-rt-14-dev time valgrind mandoc man-db \
 	python3-jsonschema python3-yaml $(LAB_DEBS)
 
 BUILD = build
-SRCS = $(wildcard src/*.c)
+SRCS = $(wildcard src/*.c src/*/*.c)
+HDRS = $(wildcard src/*.h src/*/*.h)
 OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 # Guests: NAME.S is a 16-bit flat binary; NAME32.S and NAME64.S are ELF32
 # and ELF64 images linked at 1 MiB (protected and long mode).
@@ -44,7 +45,11 @@ LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
 # and the lab VM: real hardware-virtualisation semantics under QEMU.
 -include tests/lab/lab.mk
 
-all: $(BUILD)/minikvm $(BUILD)/test_manifest $(BUILD)/test_guest $(GUESTS) $(OS1K_ELF)
+# Unit tests: tests/unit/test_NAME.c, each a TAP program linked with every
+# object but main.o (tests/t/12-hw-unit.t runs the test_hw_* ones).
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+
+all: $(BUILD)/minikvm $(UNIT_TESTS) $(GUESTS) $(OS1K_ELF)
 
 # Installs what is missing; does nothing when everything is there.
 define install_missing
@@ -63,6 +68,7 @@ deps:
 .PHONY: deps deps-run
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/minikvm: $(OBJS)
@@ -99,9 +105,9 @@ check: deps
 	$(MAKE) all lab-image
 	tests/run-tests
 	$(MAKE) BUILD=$(BUILD)/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
-		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/test_manifest $(BUILD)/sanitize/test_guest
+		$(BUILD)/sanitize/minikvm $(UNIT_TESTS:$(BUILD)/%=$(BUILD)/sanitize/%)
 	MINIKVM=$(BUILD)/sanitize/minikvm TEST_MANIFEST=$(BUILD)/sanitize/test_manifest \
-		TEST_GUEST=$(BUILD)/sanitize/test_guest \
+		TEST_GUEST=$(BUILD)/sanitize/test_guest UNIT_DIR=$(BUILD)/sanitize \
 		tests/run-tests $(SAN_TESTS)
 
 install: $(BUILD)/minikvm
@@ -125,7 +131,7 @@ clean: os-1k-clean
 -include $(OBJS:.o=.d)
 
 # A fully static minikvm, for the lab VM's initramfs (tests/lab/).
-$(BUILD)/static/minikvm: $(SRCS) $(wildcard src/*.h) guests/minikvm.h
+$(BUILD)/static/minikvm: $(SRCS) $(HDRS) guests/minikvm.h
 	$(MAKE) BUILD=$(BUILD)/static-obj CFLAGS="$(CFLAGS)" $(BUILD)/static-obj/minikvm-objs
 	mkdir -p $(dir $@)
 	$(CC) -static $(CFLAGS) -o $@ $(SRCS:src/%.c=$(BUILD)/static-obj/%.o) $(LIBS)
@@ -134,9 +140,7 @@ $(BUILD)/minikvm-objs: $(OBJS)
 
 
 # Unit tests link every object but main.o.
-$(BUILD)/test_manifest: tests/unit/test_manifest.c $(filter-out $(BUILD)/main.o,$(OBJS))
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/test_guest: tests/unit/test_guest.c $(filter-out $(BUILD)/main.o,$(OBJS))
+$(BUILD)/test_%: tests/unit/test_%.c $(filter-out $(BUILD)/main.o,$(OBJS))
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
 
 # libFuzzer targets (tests/fuzz/): the manifest loader, the loader with
@@ -149,13 +153,13 @@ FUZZ_SECONDS ?= 60
 FUZZ_MANIFEST_SRCS = src/manifest.c src/manifest_build.c src/manifest_vcpu.c \
 	src/manifest_set.c src/manifest_print.c src/yamlcheck.c src/units.c src/diag.c \
 	src/linux.c src/fileio.c src/cpu.c src/elf_image.c
-$(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(wildcard src/*.h)
+$(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
-$(BUILD)/fuzz/fuzz_set: tests/fuzz/fuzz_set.c $(FUZZ_MANIFEST_SRCS) $(wildcard src/*.h)
+$(BUILD)/fuzz/fuzz_set: tests/fuzz/fuzz_set.c $(FUZZ_MANIFEST_SRCS) $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
-$(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(wildcard src/*.h)
+$(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
 .PHONY: fuzz

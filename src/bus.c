@@ -28,7 +28,7 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, void *owner,
 	return 0;
 }
 
-enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
+enum io_result bus_dispatch(const struct bus *bus, uint64_t addr, uint8_t *data,
 			    unsigned size, bool is_write)
 {
 	/*
@@ -58,11 +58,8 @@ enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
 			if (d->len - (addr - d->base) < part)
 				part = d->len - (addr - d->base);
 			r = d->io(d->owner, addr - d->base, data, (unsigned)part, is_write);
-		} else if (is_write) {
-			bus->unclaimed_writes++;
-		} else {
-			bus->unclaimed_reads++;
-			memset(data, 0xff, (size_t)part);
+		} else if (!is_write) {
+			memset(data, 0xff, (size_t)part);	/* nothing drives the bus */
 		}
 		if (r != IO_OK)
 			return r;
@@ -71,6 +68,14 @@ enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
 		size -= (unsigned)part;
 	}
 	return IO_OK;
+}
+
+const char *bus_name_at(const struct bus *bus, uint64_t addr)
+{
+	for (size_t i = 0; i < bus->n; i++)
+		if (addr - bus->devs[i].base < bus->devs[i].len)
+			return bus->devs[i].name;
+	return NULL;
 }
 
 void bus_free(struct bus *bus)

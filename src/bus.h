@@ -40,7 +40,6 @@ struct bus_device {
 struct bus {
 	struct bus_device *devs;
 	size_t n, cap;
-	uint64_t unclaimed_reads, unclaimed_writes;	/* counted, not traced yet */
 };
 
 /*
@@ -59,8 +58,14 @@ int bus_register(struct bus *bus, uint64_t base, uint64_t len, void *owner,
  * bytes no device claims read 0xFF (writes to them are dropped).  Returns
  * IO_OK, or the first other result a handler gave (the rest is not done).
  */
-enum io_result bus_dispatch(struct bus *bus, uint64_t addr, uint8_t *data,
+enum io_result bus_dispatch(const struct bus *bus, uint64_t addr, uint8_t *data,
 			    unsigned size, bool is_write);
+
+/*
+ * bus_name_at - the name of the device claiming ADDR, or NULL if none
+ * does (for traces and messages; a linear search).
+ */
+const char *bus_name_at(const struct bus *bus, uint64_t addr);
 
 /* bus_free - releases the registrations. */
 void bus_free(struct bus *bus);

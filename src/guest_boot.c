@@ -124,18 +124,18 @@ int guest_load_linux(struct guest *g, const struct vcpu_config *cfg,
 	}
 	boot = (struct cpu_boot){ .mem = g->vm.mem, .mem_size = g->vm.mem_size,
 				  .entry = LINUX_KERNEL };
-	if (cpu_setup_protected_mode(g->vm.vcpu_fd, &boot, e) < 0)
+	if (cpu_setup_protected_mode(g->cpus[0].fd, &boot, e) < 0)
 		goto out;
-	if (ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &regs) < 0) {
+	if (ioctl(g->cpus[0].fd, KVM_GET_REGS, &regs) < 0) {
 		err_set(e, "KVM_GET_REGS: %s", strerror(errno));
 		goto out;
 	}
 	regs.rsi = LINUX_ZERO_PAGE;
-	if (ioctl(g->vm.vcpu_fd, KVM_SET_REGS, &regs) < 0) {
+	if (ioctl(g->cpus[0].fd, KVM_SET_REGS, &regs) < 0) {
 		err_set(e, "KVM_SET_REGS: %s", strerror(errno));
 		goto out;
 	}
-	rc = vm_set_cpuid(&g->vm, e);
+	rc = 0;
 out:
 	free(kernel);
 	return rc;

@@ -25,7 +25,7 @@
  * guest's page tables if it pages: KVM_TRANSLATE, page by page) into BUF;
  * false if any of them is not RAM.
  */
-static bool guest_read_linear(struct guest *g, const struct kvm_sregs *s,
+static bool guest_read_linear(struct vcpu *c, const struct kvm_sregs *s,
 			      uint64_t lin, uint8_t *buf, size_t n)
 {
 	while (n > 0) {
@@ -36,13 +36,13 @@ static bool guest_read_linear(struct guest *g, const struct kvm_sregs *s,
 		if (s->cr0 & CR0_PG) {
 			struct kvm_translation tr = { .linear_address = lin };
 
-			if (ioctl(g->vm.vcpu_fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
+			if (ioctl(c->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
 				return false;
 			gpa = tr.physical_address;
 		}
 		if (chunk > n)
 			chunk = n;
-		if ((p = vm_gpa_to_hva(&g->vm, gpa, chunk)) == NULL)
+		if ((p = vm_gpa_to_hva(&c->g->vm, gpa, chunk)) == NULL)
 			return false;
 		memcpy(buf, p, chunk);
 		buf += chunk;
@@ -106,25 +106,29 @@ static void out_rip_probe(void)
 	struct cpu_boot boot = { 0 };
 	struct kvm_regs r;
 	struct err e;
+	struct vcpu cpu;
 	struct vm vm;
 
-	if (vm_create(&vm, out_rip_kvm, 0x1000, 0, &e) == 0) {
+	vcpu_init(&cpu, NULL, 0, 0, 1);
+	if (vm_create(&vm, out_rip_kvm, 0x1000, 0, &e) == 0 &&
+	    vcpu_create(&cpu, &vm, &e) == 0) {
 		memcpy(vm.mem, code, sizeof code);
 		boot.mem = vm.mem;
 		boot.mem_size = vm.mem_size;
-		if (cpu_setup_real_mode(vm.vcpu_fd, &boot, &e) == 0 &&
-		    ioctl(vm.vcpu_fd, KVM_RUN, 0) == 0 &&
-		    vm.run->exit_reason == KVM_EXIT_IO &&
-		    ioctl(vm.vcpu_fd, KVM_GET_REGS, &r) == 0)
+		if (cpu_setup_real_mode(cpu.fd, &boot, &e) == 0 &&
+		    ioctl(cpu.fd, KVM_RUN, 0) == 0 &&
+		    cpu.run->exit_reason == KVM_EXIT_IO &&
+		    ioctl(cpu.fd, KVM_GET_REGS, &r) == 0)
 			out_rip_advanced = r.rip == 1;
 	}
+	vcpu_destroy(&cpu, out_rip_kvm->run_size);
 	vm_destroy(&vm);
 }
 
-uint64_t guest_exit_ip(struct guest *g, const struct kvm_regs *r,
+uint64_t guest_exit_ip(struct vcpu *c, const struct kvm_regs *r,
 		       const struct kvm_sregs *s)
 {
-	const struct kvm_run *run = g->vm.run;
+	const struct kvm_run *run = c->run;
 	uint64_t lin = s->cs.base + r->rip;
 	uint8_t b[16];
 	bool out;
@@ -132,13 +136,13 @@ uint64_t guest_exit_ip(struct guest *g, const struct kvm_regs *r,
 
 	if (run->exit_reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_OUT)
 		return r->rip;
-	out_rip_kvm = g->vm.kvm;
+	out_rip_kvm = c->g->vm.kvm;
 	pthread_once(&out_rip_once, out_rip_probe);
 	if (!out_rip_advanced)
 		return r->rip;
 	/* find the OUT that ends at RIP: the shortest one that fits */
 	for (unsigned back = 1; back <= 15 && back <= lin; back++) {
-		if (!guest_read_linear(g, s, lin - back, b, back))
+		if (!guest_read_linear(c, s, lin - back, b, back))
 			break;
 		if (io_insn_decode(b, back, s->cs.l, &out, &imm) == back && out &&
 		    (imm < 0 || (unsigned)imm == run->io.port))
@@ -153,7 +157,7 @@ uint64_t guest_exit_ip(struct guest *g, const struct kvm_regs *r,
  * registers.  AT_EXIT: while an exit is handled (guest_exit_ip).  Returns
  * whether they were read.
  */
-static bool guest_where(struct guest *g, char *buf, size_t len,
+static bool guest_where(struct vcpu *c, char *buf, size_t len,
 			struct kvm_sregs *s, struct kvm_regs *r, bool at_exit)
 {
 	struct kvm_sregs s0;
@@ -162,11 +166,11 @@ static bool guest_where(struct guest *g, char *buf, size_t len,
 	s = s ? s : &s0;
 	r = r ? r : &r0;
 	buf[0] = '\0';
-	if (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, s) != 0 ||
-	    ioctl(g->vm.vcpu_fd, KVM_GET_REGS, r) != 0)
+	if (ioctl(c->fd, KVM_GET_SREGS, s) != 0 ||
+	    ioctl(c->fd, KVM_GET_REGS, r) != 0)
 		return false;
 	snprintf(buf, len, " at CS:IP %04x:%04llx", s->cs.selector,
-		 (unsigned long long)(at_exit ? guest_exit_ip(g, r, s) : r->rip));
+		 (unsigned long long)(at_exit ? guest_exit_ip(c, r, s) : r->rip));
 	return true;
 }
 
@@ -175,38 +179,39 @@ static bool guest_where(struct guest *g, char *buf, size_t len,
  * explains, or NULL); then, if REGISTERS, the register dump.  One fprintf:
  * stderr is locked per call, so two vCPUs' reports never interleave.
  */
-static void guest_report(struct guest *g, bool registers, const char *note,
+static void guest_report(struct vcpu *c, bool registers, const char *note,
 			 const char *what)
 {
+	const char *name = c->name;
 	struct kvm_sregs s;
 	struct kvm_regs r;
 	char where[64] = "", line[256] = "", dump[600] = "";
 	bool have;
 
-	console_flush(g->out);
-	have = guest_where(g, where, sizeof where, &s, &r, true);
+	console_flush(c->g->out);
+	have = guest_where(c, where, sizeof where, &s, &r, true);
 	if (note != NULL)
-		snprintf(line, sizeof line, "minikvm: vcpu%u: %s\n", g->index, note);
+		snprintf(line, sizeof line, "minikvm: %s: %s\n", name, note);
 	if (registers && have)
 		snprintf(dump, sizeof dump,
-			 "minikvm: vcpu%u:   eax=%08llx ebx=%08llx ecx=%08llx edx=%08llx\n"
-			 "minikvm: vcpu%u:   esi=%08llx edi=%08llx ebp=%08llx esp=%08llx\n"
-			 "minikvm: vcpu%u:   eip=%08llx eflags=%08llx cr0=%08llx cr3=%08llx cr4=%08llx\n"
-			 "minikvm: vcpu%u:   cs=%04x ds=%04x es=%04x ss=%04x fs=%04x gs=%04x efer=%llx\n",
-			 g->index, (unsigned long long)r.rax, (unsigned long long)r.rbx,
+			 "minikvm: %s:   eax=%08llx ebx=%08llx ecx=%08llx edx=%08llx\n"
+			 "minikvm: %s:   esi=%08llx edi=%08llx ebp=%08llx esp=%08llx\n"
+			 "minikvm: %s:   eip=%08llx eflags=%08llx cr0=%08llx cr3=%08llx cr4=%08llx\n"
+			 "minikvm: %s:   cs=%04x ds=%04x es=%04x ss=%04x fs=%04x gs=%04x efer=%llx\n",
+			 name, (unsigned long long)r.rax, (unsigned long long)r.rbx,
 			 (unsigned long long)r.rcx, (unsigned long long)r.rdx,
-			 g->index, (unsigned long long)r.rsi, (unsigned long long)r.rdi,
+			 name, (unsigned long long)r.rsi, (unsigned long long)r.rdi,
 			 (unsigned long long)r.rbp, (unsigned long long)r.rsp,
-			 g->index, (unsigned long long)r.rip, (unsigned long long)r.rflags,
+			 name, (unsigned long long)r.rip, (unsigned long long)r.rflags,
 			 (unsigned long long)s.cr0, (unsigned long long)s.cr3,
 			 (unsigned long long)s.cr4,
-			 g->index, s.cs.selector, s.ds.selector, s.es.selector,
+			 name, s.cs.selector, s.ds.selector, s.es.selector,
 			 s.ss.selector, s.fs.selector, s.gs.selector,
 			 (unsigned long long)s.efer);
-	fprintf(stderr, "minikvm: vcpu%u: %s%s\n%s%s", g->index, what, where, line, dump);
+	fprintf(stderr, "minikvm: %s: %s%s\n%s%s", name, what, where, line, dump);
 }
 
-void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
+void guest_diagnose(struct vcpu *c, bool registers, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
@@ -214,7 +219,7 @@ void guest_diagnose(struct guest *g, bool registers, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	guest_report(g, registers, NULL, what);
+	guest_report(c, registers, NULL, what);
 }
 
 /* How many diagnoses of each kind a guest gets before they are counted. */
@@ -223,20 +228,22 @@ static const unsigned guest_note_limit[GUEST_NOTE_KINDS] = {
 	[GUEST_NOTE_IN_WITHOUT_GETCHAR] = 1,
 };
 
-void guest_note(struct guest *g, enum guest_note_kind kind, const char *fmt, ...)
+void guest_note(struct vcpu *c, enum guest_note_kind kind, const char *fmt, ...)
 {
+	struct guest *g = c->g;
 	char what[512];
 	va_list ap;
 
-	if (g->notes_shown[kind] >= guest_note_limit[kind]) {
-		g->notes_hidden[kind]++;
+	/* one count per guest, whichever processor repeats the note */
+	if (atomic_load(&g->notes_shown[kind]) >= guest_note_limit[kind] ||
+	    atomic_fetch_add(&g->notes_shown[kind], 1) >= guest_note_limit[kind]) {
+		atomic_fetch_add(&g->notes_hidden[kind], 1);
 		return;
 	}
-	g->notes_shown[kind]++;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	guest_report(g, false, NULL, what);
+	guest_report(c, false, NULL, what);
 }
 
 /* At the guest's end: one line for each kind of note over its limit. */
@@ -248,9 +255,10 @@ void guest_notes_summary(const struct guest *g)
 	};
 
 	for (unsigned k = 0; k < GUEST_NOTE_KINDS; k++)
-		if (g->notes_hidden[k] > 0)
+		if (atomic_load(&g->notes_hidden[k]) > 0)
 			fprintf(stderr, "minikvm: vcpu%u: and %llu more %s like this (not shown)\n",
-				g->index, (unsigned long long)g->notes_hidden[k], what[k]);
+				g->index, (unsigned long long)atomic_load(&g->notes_hidden[k]),
+				what[k]);
 }
 
 /*
@@ -258,17 +266,22 @@ void guest_notes_summary(const struct guest *g)
  * halted waiting for an interrupt (the in-kernel LAPIC runs HLT: KVM's
  * MP state says so) rather than running.
  */
-void guest_where_stopped(struct guest *g)
+void guest_where_stopped(struct vcpu *c)
 {
 	struct kvm_mp_state mp;
 	size_t n;
 
-	guest_where(g, g->stopped_at, sizeof g->stopped_at, NULL, NULL, false);
-	n = strlen(g->stopped_at);
-	if (ioctl(g->vm.vcpu_fd, KVM_GET_MP_STATE, &mp) == 0 &&
-	    mp.mp_state == KVM_MP_STATE_HALTED)
-		snprintf(g->stopped_at + n, sizeof g->stopped_at - n,
-			 ", halted waiting for an interrupt");
+	guest_where(c, c->stopped_at, sizeof c->stopped_at, NULL, NULL, false);
+	n = strlen(c->stopped_at);
+	if (ioctl(c->fd, KVM_GET_MP_STATE, &mp) == 0) {
+		const char *how = mp.mp_state == KVM_MP_STATE_HALTED ?
+				  ", halted waiting for an interrupt" :
+				  mp.mp_state == KVM_MP_STATE_INIT_RECEIVED ||
+				  mp.mp_state == KVM_MP_STATE_UNINITIALIZED ?
+				  ", waiting for a STARTUP IPI" : "";
+
+		snprintf(c->stopped_at + n, sizeof c->stopped_at - n, "%s", how);
+	}
 }
 
 /*
@@ -277,7 +290,7 @@ void guest_where_stopped(struct guest *g)
  * -- Move to/from Control Registers") whose source register has PG (bit
  * 31) set: the guest has just turned paging on.
  */
-static bool guest_just_set_pg(struct guest *g, const struct kvm_sregs *s,
+static bool guest_just_set_pg(struct vcpu *c, const struct kvm_sregs *s,
 			      const struct kvm_regs *r)
 {
 	const uint64_t gpr[8] = { r->rax, r->rcx, r->rdx, r->rbx,
@@ -286,7 +299,7 @@ static bool guest_just_set_pg(struct guest *g, const struct kvm_sregs *s,
 	uint8_t b[3];
 
 	for (uint64_t back = 0; back <= 3; back += 3) {
-		if (lin < back || !guest_read_linear(g, s, lin - back, b, sizeof b))
+		if (lin < back || !guest_read_linear(c, s, lin - back, b, sizeof b))
 			continue;
 		if (b[0] == 0x0f && b[1] == 0x22 && (b[2] & 0xf8) == 0xc0 &&
 		    (gpr[b[2] & 7] & CR0_PG))
@@ -301,19 +314,20 @@ static bool guest_just_set_pg(struct guest *g, const struct kvm_sregs *s,
  * protected-mode guest dies on such a host, say so: the guest is probably
  * fine and needs VT-x/AMD-V.
  */
-static const char *guest_explain_fault(struct guest *g)
+static const char *guest_explain_fault(struct vcpu *c)
 {
+	struct guest *g = c->g;
 	struct kvm_sregs s;
 	struct kvm_regs r;
 	uint8_t at[1];
 
 	if (g->mode != CPU_MODE_PROTECTED ||
-	    ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) < 0 ||
-	    ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) < 0)
+	    ioctl(c->fd, KVM_GET_SREGS, &s) < 0 ||
+	    ioctl(c->fd, KVM_GET_REGS, &r) < 0)
 		return NULL;
 	/* kvm_pvm's emulator cannot do int/iret in protected-mode ring 0 */
-	if (g->vm.run->exit_reason == KVM_EXIT_INTERNAL_ERROR && !(s.cr0 & CR0_PG) &&
-	    guest_read_linear(g, &s, s.cs.base + r.rip, at, sizeof at) &&
+	if (c->run->exit_reason == KVM_EXIT_INTERNAL_ERROR && !(s.cr0 & CR0_PG) &&
+	    guest_read_linear(c, &s, s.cs.base + r.rip, at, sizeof at) &&
 	    (at[0] == 0xcf || at[0] == 0xcd) &&	/* iret, int n */
 	    !probe_mode_runs(PROBE_PROTECTED_INTERRUPTS))
 		return "this host's KVM cannot emulate interrupts (int/iret) in protected-mode ring 0; the guest needs VT-x/AMD-V (see 'minikvm doctor')";
@@ -321,7 +335,7 @@ static const char *guest_explain_fault(struct guest *g)
 	 * says so, or the guest has just set CR0.PG (kvm_pvm clears PG in the
 	 * state it reports, so look at the instruction).  A CR3 or CR4 loaded
 	 * without PG proves nothing. */
-	if (!g->paging && !(s.cr0 & CR0_PG) && !guest_just_set_pg(g, &s, &r))
+	if (!g->paging && !(s.cr0 & CR0_PG) && !guest_just_set_pg(c, &s, &r))
 		return NULL;
 	if (probe_mode_runs(PROBE_PROTECTED_PAGING))
 		return NULL;
@@ -329,20 +343,21 @@ static const char *guest_explain_fault(struct guest *g)
 }
 
 /* True if the vCPU is at the x86 reset vector: F000:FFF0, CR0 0x60000010. */
-static bool guest_in_reset_state(struct guest *g)
+static bool guest_in_reset_state(struct vcpu *c)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r;
 
-	return ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 &&
-	       ioctl(g->vm.vcpu_fd, KVM_GET_REGS, &r) == 0 &&
+	return ioctl(c->fd, KVM_GET_SREGS, &s) == 0 &&
+	       ioctl(c->fd, KVM_GET_REGS, &r) == 0 &&
 	       s.cs.selector == 0xf000 && r.rip == 0xfff0 && s.cr0 == 0x60000010;
 }
 
 /* A guest failure the VMM cannot handle: diagnose, with registers. */
-enum guest_status guest_fault(struct guest *g)
+enum guest_status guest_fault(struct vcpu *c)
 {
-	struct kvm_run *run = g->vm.run;
+	struct guest *g = c->g;
+	struct kvm_run *run = c->run;
 	unsigned reason = run->exit_reason;
 	const char *note = NULL;
 	char what[256];
@@ -355,7 +370,7 @@ enum guest_status guest_fault(struct guest *g)
 	switch (reason) {
 	case KVM_EXIT_SHUTDOWN:
 		snprintf(what, sizeof what, "guest fault: triple fault (KVM_EXIT_SHUTDOWN)");
-		if (guest_in_reset_state(g))
+		if (guest_in_reset_state(c))
 			note = "KVM reset the vCPU at the shutdown (as on AMD SVM): the CS:IP and registers are the reset state, not where the guest failed";
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
@@ -370,9 +385,9 @@ enum guest_status guest_fault(struct guest *g)
 	default:
 		snprintf(what, sizeof what, "guest fault: unhandled VM exit %s (%u)",
 			 kvm_exit_reason_name(reason), reason);
-		guest_report(g, true, NULL, what);
+		guest_report(c, true, NULL, what);
 		return GUEST_FAILED;
 	}
-	guest_report(g, true, note ? note : guest_explain_fault(g), what);
+	guest_report(c, true, note ? note : guest_explain_fault(c), what);
 	return GUEST_FAILED;
 }

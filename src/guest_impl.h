@@ -1,8 +1,8 @@
 /*
  * guest_impl.h - the guest layer's own functions, shared by its files and
  * by no other layer: guest.c (create, the exit loop, stop, destroy),
- * guest_boot.c (images and the initial CPU state), guest_pc.c (a Linux
- * guest's legacy PC ports) and guest_diag.c (diagnoses).
+ * guest_boot.c (images and the initial CPU state) and guest_diag.c
+ * (diagnoses).
  */
 #ifndef MINIKVM_GUEST_IMPL_H
 #define MINIKVM_GUEST_IMPL_H
@@ -20,7 +20,7 @@ int guest_load_image(struct guest *g, const struct manifest *m,
 
 /*
  * guest_load_linux - a Linux guest (linux.h): the bzImage at 1 MiB, the
- * initrd, the zero page, CPUID, and the vCPU at the 32-bit entry point with
+ * initrd, the zero page, and processor 0 at the 32-bit entry point with
  * ESI = the zero page (boot.rst, "32-bit boot protocol").  Returns 0, or -1
  * with E.
  */
@@ -28,26 +28,16 @@ int guest_load_linux(struct guest *g, const struct vcpu_config *cfg,
 		     struct err *e);
 
 /*
- * guest_kbc_io, guest_cmos_io - bus handlers (bus.h) for a Linux guest's
- * keyboard controller status/command port 0x64 (8042: 0xFE pulses reset
- * and ends the run) and the MC146818 CMOS clock at 0x70-0x71.  OWNER is
- * the struct guest.
- */
-enum io_result guest_kbc_io(void *owner, uint64_t offset, uint8_t *data,
-			    unsigned size, bool is_write);
-enum io_result guest_cmos_io(void *owner, uint64_t offset, uint8_t *data,
-			     unsigned size, bool is_write);
-
-/*
  * guest_fault - an exit the VMM cannot handle (a triple fault, an internal
- * error, a failed entry, an unknown reason): one diagnosis with the
- * registers and, where this host's KVM is the cause, a line saying so.
- * Returns GUEST_FAILED, or GUEST_DONE for a Linux guest's reset.
+ * error, a failed entry, an unknown reason) on processor C: one diagnosis
+ * with the registers and, where this host's KVM is the cause, a line
+ * saying so.  Returns GUEST_FAILED, or GUEST_DONE for a Linux guest's
+ * reset.
  */
-enum guest_status guest_fault(struct guest *g);
+enum guest_status guest_fault(struct vcpu *c);
 
-/* guest_where_stopped - fills g->stopped_at for the timeout message. */
-void guest_where_stopped(struct guest *g);
+/* guest_where_stopped - fills c->stopped_at for the timeout message. */
+void guest_where_stopped(struct vcpu *c);
 
 /* guest_notes_summary - at the guest's end, one line per kind of note
  * that went over its limit (guest_note). */

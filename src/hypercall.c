@@ -26,13 +26,14 @@ const char *hypercall_name(uint8_t fn)
 }
 
 /* PUTS: EBX = GPA, ECX = length; the range must lie inside guest RAM. */
-static enum io_result hc_puts(struct guest *g, const struct kvm_regs *r)
+static enum io_result hc_puts(struct vcpu *c, const struct kvm_regs *r)
 {
+	struct guest *g = c->g;
 	uint64_t gpa = (uint32_t)r->rbx, len = (uint32_t)r->rcx;
 	const uint8_t *p;
 
 	if (len > HC_PUTS_MAX) {
-		guest_diagnose(g, true, "guest error: PUTS of %llu bytes (at most %u)",
+		guest_diagnose(c, true, "guest error: PUTS of %llu bytes (at most %u)",
 			       (unsigned long long)len, HC_PUTS_MAX);
 		return IO_FAULT;
 	}
@@ -41,7 +42,7 @@ static enum io_result hc_puts(struct guest *g, const struct kvm_regs *r)
 	/* RAM only, and not across the hole below 4 GiB (layout.h) */
 	p = vm_gpa_to_hva(&g->vm, gpa, len);
 	if (p == NULL) {
-		guest_diagnose(g, true, "guest error: PUTS of 0x%llx bytes at GPA 0x%llx, outside the guest's RAM (0x%llx bytes from GPA 0%s)",
+		guest_diagnose(c, true, "guest error: PUTS of 0x%llx bytes at GPA 0x%llx, outside the guest's RAM (0x%llx bytes from GPA 0%s)",
 			       (unsigned long long)len, (unsigned long long)gpa,
 			       (unsigned long long)g->vm.low_size,
 			       g->vm.low_size < g->vm.mem_size ? ", the rest from 4 GiB" : "");
@@ -67,16 +68,16 @@ static void hc_putnum(struct guest *g, uint32_t v)
  * IN from the port: the byte GETCHAR asked for (0..255), CONSOLE_EOF at
  * the end of input (or for a vCPU without input), or -2 without GETCHAR.
  */
-static int hc_read(struct guest *g)
+static int hc_read(struct vcpu *cpu)
 {
+	struct guest *g = cpu->g;
 	int c;
 
-	if (!g->getchar_pending) {
-		guest_note(g, GUEST_NOTE_IN_WITHOUT_GETCHAR,
+	if (!atomic_exchange(&g->getchar_pending, false)) {
+		guest_note(cpu, GUEST_NOTE_IN_WITHOUT_GETCHAR,
 			   "IN from the hypercall port without GETCHAR first; it reads 0xff");
 		return -2;
 	}
-	g->getchar_pending = false;
 	if (!g->has_stdin)
 		return CONSOLE_EOF;
 	console_flush(g->out);	/* a prompt must be visible before we wait */
@@ -91,9 +92,9 @@ static int hc_read(struct guest *g)
  * a value no byte has, so a guest can tell a 0x04 in its input from the
  * end.  Without GETCHAR first, all ones.
  */
-static void hc_in(struct guest *g, uint8_t *data, unsigned size)
+static void hc_in(struct vcpu *cpu, uint8_t *data, unsigned size)
 {
-	int c = hc_read(g);
+	int c = hc_read(cpu);
 
 	memset(data, c >= 0 ? 0 : 0xff, size);
 	if (c >= 0)
@@ -106,6 +107,7 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 			    unsigned size, bool is_write)
 {
 	struct guest *g = owner;
+	struct vcpu *c = vcpu_current();
 	const struct kvm_regs *r;
 
 	/* 0x501-0x503 only carry the upper bytes of a wide access at 0x500 */
@@ -115,15 +117,15 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 		return IO_OK;
 	}
 	if (!is_write) {
-		hc_in(g, data, size);
+		hc_in(c, data, size);
 		return IO_OK;
 	}
-	g->stats.hypercalls[data[0]]++;
+	c->stats.hypercalls[data[0]]++;
 	switch (data[0]) {	/* AL, whatever the access width */
 	case HC_EXIT:
 		return IO_EXIT;
 	case HC_GETCHAR:
-		g->getchar_pending = true;
+		atomic_store(&g->getchar_pending, true);
 		return IO_OK;
 	case HC_PUTCHAR:
 	case HC_PUTNUM:
@@ -131,11 +133,11 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	case HC_EXIT_STATUS:
 		break;
 	default:
-		guest_note(g, GUEST_NOTE_UNKNOWN_HYPERCALL,
+		guest_note(c, GUEST_NOTE_UNKNOWN_HYPERCALL,
 			   "unknown hypercall 0x%02x (ignored)", data[0]);
 		return IO_OK;
 	}
-	r = guest_regs(g);
+	r = guest_regs(c);
 	if (r == NULL)
 		return IO_FAULT;
 	if (data[0] == HC_EXIT_STATUS) {
@@ -147,6 +149,6 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	else if (data[0] == HC_PUTNUM)
 		hc_putnum(g, (uint32_t)r->rbx);
 	else
-		return hc_puts(g, r);
+		return hc_puts(c, r);
 	return IO_OK;
 }

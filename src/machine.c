@@ -24,8 +24,6 @@
 #include "ticker.h"
 #include "units.h"
 
-/* Interrupts a vCPU thread's KVM_RUN; its handler does nothing. */
-#define SIG_VCPU_KICK SIGUSR1
 /*
  * How often a Linux guest is checked for a halt with interrupts off (the
  * in-kernel LAPIC handles HLT: no VM exit tells us).  It bounds how late
@@ -48,12 +46,13 @@
  */
 #define STOP_MSG_NS (300 * 1000000ull)
 
+/* One guest of the run, with what the machine keeps beside it. */
 struct vcpu_thread {
 	struct guest g;
 	struct console_chan chan;
-	pthread_t thread;
-	bool started;
-	atomic_bool ended;	/* guest_run has returned */
+	bool started;		/* processor 0's thread was created */
+	size_t threads;		/* processor threads created */
+	atomic_uint ended;	/* processor threads that have returned */
 	int done_fd;		/* eventfd: +1 when this guest has ended */
 	struct ticker *ticker;	/* its IRQ 0 timer, if any, is tick .tick */
 	int tick;
@@ -64,17 +63,20 @@ static void kick_handler(int sig)
 	(void)sig;
 }
 
+/* One processor's thread: its exit loop; the last one ends the guest. */
 static void *vcpu_thread_main(void *arg)
 {
-	struct vcpu_thread *t = arg;
+	struct vcpu *c = arg;
+	struct vcpu_thread *t = (struct vcpu_thread *)((char *)c->g -
+						       offsetof(struct vcpu_thread, g));
 	uint64_t one = 1;
+	bool last = guest_run_vcpu(c);
 
-	guest_run(&t->g);
-	if (t->tick >= 0)
+	if (last && t->tick >= 0)
 		ticker_disarm(t->ticker, (size_t)t->tick);	/* the timer stops with it */
-	atomic_store(&t->ended, true);
+	atomic_fetch_add(&t->ended, 1);
 	/* An eventfd write of 1 fails only if the counter would overflow. */
-	while (write(t->done_fd, &one, sizeof one) < 0 && errno == EINTR)
+	while (last && write(t->done_fd, &one, sizeof one) < 0 && errno == EINTR)
 		;
 	return NULL;
 }
@@ -130,12 +132,9 @@ static bool want_color(const struct manifest *m, const struct run_options *opt)
 static void stop_all(struct vcpu_thread *t, size_t n, struct console *con,
 		     struct msgs *ms)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!t[i].started)
-			continue;
-		guest_stop(&t[i].g);
-		pthread_kill(t[i].thread, SIG_VCPU_KICK);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (t[i].started)
+			guest_stop(&t[i].g);	/* and interrupts its processors */
 	console_stop(con);
 	msgs_bound(ms, SIG_VCPU_KICK, STOP_MSG_NS, KICK_MS * 1000000L);
 }
@@ -153,10 +152,11 @@ static void join_all(struct vcpu_thread *t, size_t n, int done_fd)
 		uint64_t count;
 
 		for (size_t i = 0; i < n; i++) {
-			if (t[i].started && !atomic_load(&t[i].ended)) {
-				running = true;
-				pthread_kill(t[i].thread, SIG_VCPU_KICK);
-			}
+			if (atomic_load(&t[i].ended) == t[i].threads)
+				continue;
+			running = true;
+			for (size_t k = 0; k < t[i].threads; k++)
+				pthread_kill(t[i].g.cpus[k].thread, SIG_VCPU_KICK);
 		}
 		if (!running)
 			break;
@@ -166,13 +166,14 @@ static void join_all(struct vcpu_thread *t, size_t n, int done_fd)
 			break;	/* cannot happen with a valid eventfd */
 	}
 	for (size_t i = 0; i < n; i++)
-		if (t[i].started)
-			pthread_join(t[i].thread, NULL);
+		for (size_t k = 0; k < t[i].threads; k++)
+			pthread_join(t[i].g.cpus[k].thread, NULL);
 }
 
 /*
- * Names the guests that had not ended, for the timeout message: a
- * malloc'd "vcpu0 at CS:IP ..., vcpu5 ...", "none", or NULL (no memory).
+ * Names the processors of the guests that had not ended, for the timeout
+ * message: a malloc'd "vcpu0 at CS:IP ..., vcpu5 cpu1 ...", "none", or
+ * NULL (no memory).
  */
 static char *list_running(const struct vcpu_thread *t, size_t n)
 {
@@ -180,15 +181,21 @@ static char *list_running(const struct vcpu_thread *t, size_t n)
 	char *buf;
 
 	for (size_t i = 0; i < n; i++)
-		if (t[i].g.status == GUEST_STOPPED)
-			len += sizeof ", vcpu" + 20 + strlen(t[i].g.stopped_at);
+		for (unsigned k = 0; t[i].started && k < t[i].g.ncpus; k++)
+			len += 2 + sizeof t[i].g.cpus[k].name + sizeof t[i].g.cpus[k].stopped_at;
 	if ((buf = malloc(len)) == NULL)
 		return NULL;
 	strcpy(buf, "none");
-	for (size_t i = 0; i < n; i++)
-		if (t[i].g.status == GUEST_STOPPED)
-			o += (size_t)snprintf(buf + o, len - o, "%svcpu%zu%s",
-					      o ? ", " : "", i, t[i].g.stopped_at);
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].started || guest_status(&t[i].g) != GUEST_STOPPED)
+			continue;
+		for (unsigned k = 0; k < t[i].g.ncpus; k++) {
+			const struct vcpu *c = &t[i].g.cpus[k];
+
+			o += (size_t)snprintf(buf + o, len - o, "%s%s%s",
+					      o ? ", " : "", c->name, c->stopped_at);
+		}
+	}
 	return buf;
 }
 
@@ -202,7 +209,7 @@ static int run_status(const struct vcpu_thread *t, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned s = !t[i].started ? STATUS_GUEST_FAILED :
-			     t[i].g.status == GUEST_DONE ? t[i].g.exit_status :
+			     guest_status(&t[i].g) == GUEST_DONE ? t[i].g.exit_status :
 			     STATUS_GUEST_FAILED;
 
 		if (s > status)
@@ -223,15 +230,25 @@ static int report_stats(const struct vcpu_thread *t, size_t n,
 		[GUEST_RUNNING] = "not run", [GUEST_DONE] = "done",
 		[GUEST_FAILED] = "failed", [GUEST_STOPPED] = "stopped",
 	};
-	struct stats_row *rows = calloc(n, sizeof *rows);
+	struct stats_row *rows;
 	uint64_t t_end = stats_now();
+	size_t nrows = 0, guests = n;
 	int rc = 0;
 
-	if (rows == NULL)
+	for (size_t i = 0; i < guests; i++)
+		nrows += t[i].g.ncpus;
+	if ((rows = calloc(nrows, sizeof *rows)) == NULL)
 		return 0;	/* out of memory: no report, the run's status stands */
-	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct stats_row){ t[i].g.index, names[t[i].g.status],
-					      &t[i].g.stats };
+	n = 0;	/* from here on: rows */
+	for (size_t i = 0; i < guests; i++) {
+		const struct guest *g = &t[i].g;
+
+		for (unsigned k = 0; k < g->ncpus; k++)
+			rows[n++] = (struct stats_row){
+				g->index, g->ncpus > 1 ? (int)k : -1, g->cpus[k].name,
+				names[g->ncpus > 1 ? g->cpus[k].status : guest_status(g)],
+				&g->cpus[k].stats };
+	}
 	if (opt->stats_json != NULL) {
 		if (stats_write_json(opt->stats_json, rows, n, opt->t_start, t_end) < 0)
 			say(ms, "minikvm: stats: cannot write the JSON file\n");
@@ -331,12 +348,9 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 			status = STATUS_TIMEOUT;
 			break;
 		}
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			if (t[i].started && t[i].g.is_linux) {
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			if (t[i].started && t[i].g.is_linux)
 				guest_check_halt(&t[i].g);
-				pthread_kill(t[i].thread, SIG_VCPU_KICK);
-			}
-		}
 	}
 	if (ended < n)
 		stop_all(t, n, con, ms);
@@ -433,7 +447,7 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 				  cfg->color <= COLOR_WHITE ? 29 + cfg->color :
 				  81 + cfg->color);
 		vt->done_fd = done_fd;
-		atomic_init(&vt->ended, false);
+		atomic_init(&vt->ended, 0);
 		if (guest_create(&vt->g, &kvm, m, cfg, &con, &vt->chan, &e) < 0) {
 			fprintf(stderr, "minikvm: vcpu%u: cannot create the guest: %s\n",
 				cfg->index, e.msg);
@@ -441,10 +455,13 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 			goto out;
 		}
 		vt->g.trace = opt->trace;
-		if (opt->stats && stats_enable(&vt->g.stats) < 0) {
-			fprintf(stderr, "minikvm: vcpu%u: stats: out of memory\n", cfg->index);
-			created++;
-			goto out;
+		for (unsigned k = 0; opt->stats && k < vt->g.ncpus; k++) {
+			if (stats_enable(&vt->g.cpus[k].stats) < 0) {
+				fprintf(stderr, "minikvm: vcpu%u: stats: out of memory\n",
+					cfg->index);
+				created++;
+				goto out;
+			}
 		}
 		vt->ticker = &ticker;
 		vt->tick = -1;
@@ -455,21 +472,27 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 			created++;
 			goto out;
 		}
-		if (cfg->is_linux && cfg->stdin)	/* its UART's IRQ 4 */
+		if (vt->g.board == BOARD_PC && cfg->stdin)	/* its UART's IRQ 4 */
 			console_set_input_irq(&con, uart_input_irq, &vt->g.uart);
 		else if (m->irqchip && cfg->stdin)
 			console_set_input_irq(&con, input_fire, vt);
 	}
 	for (size_t i = 0; i < m->nr_vcpus; i++) {
-		int rc = pthread_create(&t[i].thread, NULL, vcpu_thread_main, &t[i]);
+		for (unsigned k = 0; k < t[i].g.ncpus; k++) {
+			struct vcpu *c = &t[i].g.cpus[k];
+			int rc = pthread_create(&c->thread, NULL, vcpu_thread_main, c);
 
-		if (rc != 0) {
-			fprintf(stderr, "minikvm: vcpu%zu: cannot start a thread: %s\n",
-				i, strerror(rc));
-			stop_all(t, i, &con, &ms);
-			goto out;
+			if (rc != 0) {
+				fprintf(stderr, "minikvm: %s: cannot start a thread: %s\n",
+					c->name, strerror(rc));
+				stop_all(t, i + 1, &con, &ms);
+				goto out;
+			}
+			/* from now on guest_stop() may interrupt it */
+			atomic_store(&c->started, true);
+			t[i].threads++;
+			t[i].started = true;
 		}
-		t[i].started = true;
 	}
 	if (ticker_start(&ticker, &e) < 0 || console_start_input(&con, &e) < 0) {
 		say(&ms, "minikvm: %s\n", e.msg);
@@ -512,13 +535,15 @@ out:
 	if (opt->report != NULL) {
 		*opt->report = (struct run_report){ .t_first_run = UINT64_MAX };
 		for (size_t i = 0; i < created; i++) {
-			const struct vcpu_stats *st = &t[i].g.stats;
+			for (unsigned k = 0; t[i].g.cpus != NULL && k < t[i].g.ncpus; k++) {
+				const struct vcpu_stats *st = &t[i].g.cpus[k].stats;
 
-			if (st->t_first_run && st->t_first_run < opt->report->t_first_run)
-				opt->report->t_first_run = st->t_first_run;
-			if (st->t_end > opt->report->t_end)
-				opt->report->t_end = st->t_end;
-			opt->report->exits += st->exits;
+				if (st->t_first_run && st->t_first_run < opt->report->t_first_run)
+					opt->report->t_first_run = st->t_first_run;
+				if (st->t_end > opt->report->t_end)
+					opt->report->t_end = st->t_end;
+				opt->report->exits += st->exits;
+			}
 		}
 	}
 	for (size_t i = 0; i < created; i++)

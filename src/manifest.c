@@ -53,6 +53,10 @@ static const cyaml_strval_t paging_strings[] = {
 	{ "off", PAGING_OFF }, { "identity", PAGING_IDENTITY },
 };
 
+static const cyaml_strval_t platform_strings[] = {
+	{ "bare", PLATFORM_BARE }, { "pc", PLATFORM_PC },
+};
+
 static const cyaml_strval_t when_strings[] = {
 	{ "auto", WHEN_AUTO }, { "always", WHEN_ALWAYS }, { "never", WHEN_NEVER },
 };
@@ -122,6 +126,10 @@ static const cyaml_schema_field_t vcpu_fields[] = {
 	CYAML_FIELD_STRING_PTR("stack", OPT, struct raw_vcpu, stack, 1, NUM_MAX),
 	CYAML_FIELD_ENUM("stdin", STRICT_ENUM, struct raw_vcpu, stdin_,
 			 onoff_strings, N(onoff_strings)),
+	CYAML_FIELD_STRING_PTR("cpus", OPT, struct raw_vcpu, cpus, 1, NUM_MAX),
+	/* a pointer: check -v prints it only when it is not the default */
+	CYAML_FIELD_ENUM_PTR("platform", STRICT_ENUM, struct raw_vcpu, platform,
+			     platform_strings, N(platform_strings)),
 	CYAML_FIELD_END
 };
 
@@ -243,6 +251,7 @@ const struct scalar_check manifest_checks[] = {
 	{ "bench.repeat", check_number, "a number of runs such as 10" },
 	{ "bench.warmup", check_number, "a number of runs such as 1" },
 	{ "vcpus[].memory", check_size, "a size such as 256K or 4M" },
+	{ "vcpus[].cpus", check_number, "a number of processors such as 2" },
 	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
 	{ "vcpus[].stack", check_number, "an address such as 0x90000" },
 	{ "vcpus[].entry", check_entry, "an address such as 0x7c00, or SEG:OFF such as 0x07c0:0" },

@@ -19,8 +19,11 @@
 
 /* The manifest format version this minikvm reads. */
 #define MANIFEST_VERSION 1
-/* The most vCPU entries the schema allows. */
+/* The most vCPU entries (guests) the schema allows. */
 #define MANIFEST_MAX_VCPUS 64
+/* The most processors of one guest the schema allows (vcpus[].cpus); a
+ * host's KVM may allow fewer (KVM_CAP_MAX_VCPUS, checked at run time). */
+#define MANIFEST_MAX_CPUS 64
 /* The most runs a bench section may ask for. */
 #define BENCH_MAX_RUNS 10000
 /* Manifests larger than this many bytes are refused before parsing. */
@@ -52,6 +55,13 @@ enum paging_mode {
 	PAGING_UNSET = 0,
 	PAGING_OFF,
 	PAGING_IDENTITY,
+};
+
+/* vcpus[].platform: bare | pc (board/board.h). */
+enum platform {
+	PLATFORM_UNSET = 0,
+	PLATFORM_BARE,
+	PLATFORM_PC,
 };
 
 /* On/off switches; three-valued so that "absent" is visible. */
@@ -98,6 +108,9 @@ struct vcpu_config {
 				 * area's start, which is the default */
 	enum console_color color;
 	bool stdin;		/* this vCPU reads standard input */
+	unsigned cpus;		/* processors of this guest, 1..MANIFEST_MAX_CPUS */
+	bool pc;		/* platform: pc (board/pc.h); else the bare
+				 * machine; always for a Linux guest */
 };
 
 /* A checked manifest with every default applied. */

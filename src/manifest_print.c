@@ -19,8 +19,9 @@ int manifest_print(const struct manifest *m, FILE *out)
 	struct cyaml_log log = { "" };
 	cyaml_config_t cfg = manifest_cyaml_config(&log);
 	struct raw_vcpu *vcpus = calloc(m->nr_vcpus, sizeof *vcpus);
-	char (*text)[4][MANIFEST_NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
+	char (*text)[5][MANIFEST_NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
 	bool real = m->mode == CPU_MODE_REAL;
+	enum platform pc = PLATFORM_PC;
 	char **images = calloc(m->nr_vcpus, sizeof *images);
 	char **initrds = calloc(m->nr_vcpus, sizeof *initrds);
 	struct raw_linux *linuxes = calloc(m->nr_vcpus, sizeof *linuxes);
@@ -72,7 +73,12 @@ int manifest_print(const struct manifest *m, FILE *out)
 			.entry = v->is_elf ? NULL : text[i][2],
 			.stack = text[i][3],
 			.stdin_ = v->stdin ? ONOFF_TRUE : ONOFF_FALSE,
+			/* shown where they differ from the defaults, so a
+			 * manifest without them prints as it always did */
+			.cpus = v->cpus > 1 ? text[i][4] : NULL,
+			.platform = v->pc && !v->is_linux ? &pc : NULL,
 		};
+		snprintf(text[i][4], MANIFEST_NUM_MAX, "%u", v->cpus);
 		if (v->is_linux) {
 			if (v->initrd != NULL)
 				initrds[i] = realpath(v->initrd, NULL);

@@ -61,6 +61,8 @@ struct raw_vcpu {
 	char *entry;
 	char *stack;
 	enum onoff stdin_;
+	char *cpus;
+	enum platform *platform;	/* NULL: not given */
 };
 
 struct raw_manifest {

@@ -86,9 +86,25 @@ static const char *missing_hint(const char *path, const char *why)
 }
 
 /* Checks an ELF image against the mode and the memory below LIMIT. */
+/* The entry point of a parsed ELF image, and where its segments lie in
+ * all (SPAN: [lowest GPA, highest end)), for the platform's checks. */
+static void elf_span(const struct elf_image *img, struct vcpu_config *v,
+		     uint64_t span[2])
+{
+	v->entry_ip = img->entry;
+	for (size_t i = 0; i < img->nseg; i++) {
+		uint64_t end = img->seg[i].paddr + img->seg[i].memsz;
+
+		if (span[0] == span[1] || img->seg[i].paddr < span[0])
+			span[0] = img->seg[i].paddr;
+		if (end > span[1])
+			span[1] = end;
+	}
+}
+
 static void check_elf(struct builder *b, const char *path,
 		      const struct manifest *m, struct vcpu_config *v,
-		      uint64_t limit)
+		      uint64_t limit, uint64_t span[2])
 {
 	struct elf_image *img = malloc(sizeof *img);
 	uint8_t *data = NULL;
@@ -112,7 +128,7 @@ static void check_elf(struct builder *b, const char *path,
 		manifest_fail_rule(b, v->index, path, rule, "'%s': %s",
 				   manifest_shown_path(v->image), img->why);
 	else
-		v->entry_ip = img->entry;
+		elf_span(img, v, span);
 out:
 	free(data);
 	free(img);
@@ -200,13 +216,75 @@ static void build_linux(struct builder *b, const struct manifest *m,
 #undef AT
 }
 
+/* [lo, hi) overlaps [a, b) */
+static bool overlaps(uint64_t lo, uint64_t hi, uint64_t a, uint64_t b)
+{
+	return lo < b && a < hi;
+}
+
+/*
+ * What a PC's firmware areas hold (board/pc.h): the BIOS data area, and
+ * the EBDA with the MP table up to the end of the BIOS ROM area.
+ */
+#define PC_BDA_START	0x400ull
+#define PC_BDA_END	0x500ull
+#define PC_EBDA_START	0x9f000ull
+#define PC_ROM_END	0x100000ull
+
+/*
+ * The processors and the platform of one entry: cpus in range and with
+ * the irqchip; a PC with the irqchip, without timer.period, with 1M of
+ * memory and an image clear of the firmware areas ([LO, HI): where the
+ * image lies, HI == LO for none or an ELF image checked apart).
+ */
+static void build_platform(struct builder *b, const struct manifest *m,
+			   const struct raw_vcpu *r, struct vcpu_config *v,
+			   uint64_t lo, uint64_t hi)
+{
+	char path[64], size[24];
+	const char *why = NULL;
+	uint64_t cpus = 1;
+
+#define AT(field) (snprintf(path, sizeof path, "vcpus[%u]%s", v->index, field), path)
+	if (r->cpus != NULL && units_parse_u64(r->cpus, &cpus, &why) == 0 &&
+	    (cpus < 1 || cpus > MANIFEST_MAX_CPUS))
+		fail(b, AT(".cpus"), "%llu processors (expected 1 to %u)",
+		     (unsigned long long)cpus, MANIFEST_MAX_CPUS);
+	v->cpus = cpus >= 1 && cpus <= MANIFEST_MAX_CPUS ? (unsigned)cpus : 1;
+	if (v->cpus > 1 && !m->irqchip)
+		manifest_fail_rule(b, v->index, AT(".cpus"), "irqchip",
+				   "more than one processor needs the local APICs that start them (expected irqchip: true)");
+	if (v->is_linux && r->platform != NULL && *r->platform == PLATFORM_BARE)
+		manifest_fail_rule(b, v->index, AT(".platform"), ".linux",
+				   "a Linux kernel needs a PC (expected platform: pc, the default for linux)");
+	v->pc = v->is_linux || (r->platform != NULL && *r->platform == PLATFORM_PC);
+	if (!v->pc)
+		return;
+	if (r->platform != NULL && *r->platform == PLATFORM_PC && !m->irqchip)
+		manifest_fail_rule(b, v->index, AT(".platform"), "irqchip",
+				   "a PC has interrupt controllers and a timer (expected irqchip: true)");
+	if (m->timer_period_ns != 0)
+		manifest_fail_rule(b, v->index, AT(".platform"), "timer.period",
+				   "a PC has its own timer, the 8254 PIT, which the guest programs (remove timer.period)");
+	if (v->memory < PC_ROM_END && !v->is_linux)
+		manifest_fail_rule(b, v->index, AT(".memory"), ".platform",
+				   "%s is too little for a PC (expected at least 1M)",
+				   units_format_size(v->memory, size, sizeof size));
+	if (overlaps(lo, hi, PC_BDA_START, PC_BDA_END) ||
+	    overlaps(lo, hi, PC_EBDA_START, PC_ROM_END))
+		manifest_fail_rule(b, v->index, AT(".image"), ".load .platform",
+				   "lies at 0x%llx-0x%llx, over a PC's BIOS data area (0x400-0x4ff) or its EBDA, MP table and ROM area (0x9f000-0xfffff) (expected load: 0x7c00, or above 1M)",
+				   (unsigned long long)lo, (unsigned long long)hi - 1);
+#undef AT
+}
+
 /* Memory, image, load, entry, stack and colour of one vCPU entry. */
 void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 			 const struct raw_vcpu *r, struct vcpu_config *v)
 {
 	char path[64], size1[24], size2[24];
 	const char *why = NULL;
-	uint64_t seg = 0, off, top = 0;
+	uint64_t seg = 0, off, top = 0, span[2] = { 0, 0 };
 	bool segoff = false, have_image, memory_ok = true, real = m->mode == CPU_MODE_REAL;
 	uint8_t magic[4];
 	size_t n;
@@ -231,6 +309,7 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 
 	if (r->linux_ != NULL) {
 		build_linux(b, m, r, v, memory_ok, top);
+		build_platform(b, m, r, v, 0, 0);
 		v->stdin = false;
 		v->color = r->color != COLOR_UNSET ? r->color :
 			   default_colors[v->index % N(default_colors)];
@@ -265,7 +344,7 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 			manifest_fail_rule(b, v->index, AT(".entry"), ".image",
 					   "does not apply to an ELF image (its header gives the entry point)");
 		if (memory_ok)
-			check_elf(b, AT(".image"), m, v, top);
+			check_elf(b, AT(".image"), m, v, top, span);
 	} else {
 		if (r->load != NULL)
 			units_parse_u64(r->load, &v->load, &why);
@@ -323,5 +402,9 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 	}
 	v->color = r->color != COLOR_UNSET ? r->color :
 		   default_colors[v->index % N(default_colors)];
+	if (!v->is_elf && have_image && v->load < UINT64_MAX - v->image_size)
+		build_platform(b, m, r, v, v->load, v->load + v->image_size);
+	else	/* an ELF image: where its segments lie (check_elf) */
+		build_platform(b, m, r, v, span[0], span[1]);
 #undef AT
 }

@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "minikvm.h"
 #include "stats.h"
+#include "vcpu.h"
 #include "vm.h"
 
 #define PROBE_MEM (4ull << 20)	/* one 4 MiB page covers it all */
@@ -102,38 +103,38 @@ static void alarm_handler(int sig)
  * Runs the probe loop N times from the entry; returns its time in ns, or -1
  * with P->why set if the guest did not reach its EXIT hypercall.
  */
-static double probe_loop(struct vm *vm, size_t off, uint32_t n,
-			 struct probe *p)
+static double probe_loop(struct vm *vm, struct vcpu *cpu, size_t off,
+			 uint32_t n, struct probe *p)
 {
 	struct kvm_regs regs;
 	double t0, t1;
 
 	memcpy(vm->mem + PROBE_GPA + off, &n, sizeof n);
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0) {
 		snprintf(p->why, sizeof p->why, "KVM_GET_REGS: %s", strerror(errno));
 		return -1;
 	}
 	regs.rip = PROBE_GPA;
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0) {
+	if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
 		snprintf(p->why, sizeof p->why, "KVM_SET_REGS: %s", strerror(errno));
 		return -1;
 	}
 	t0 = (double)stats_now();
-	if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+	if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
 		snprintf(p->why, sizeof p->why, errno == EINTR ?
 			 "no answer within the probe's time limit" :
 			 "KVM_RUN: %s", strerror(errno));
 		return -1;
 	}
 	t1 = (double)stats_now();
-	if (vm->run->exit_reason == KVM_EXIT_IO && vm->run->io.port == HC_PORT)
+	if (cpu->run->exit_reason == KVM_EXIT_IO && cpu->run->io.port == HC_PORT)
 		return t1 - t0;
-	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0 && regs.rip == PROBE_GPA)
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) == 0 && regs.rip == PROBE_GPA)
 		snprintf(p->why, sizeof p->why, "%s at the first instruction",
-			 kvm_exit_reason_name(vm->run->exit_reason));
+			 kvm_exit_reason_name(cpu->run->exit_reason));
 	else
 		snprintf(p->why, sizeof p->why, "%s at RIP 0x%llx",
-			 kvm_exit_reason_name(vm->run->exit_reason),
+			 kvm_exit_reason_name(cpu->run->exit_reason),
 			 (unsigned long long)regs.rip);
 	return -1;
 }
@@ -150,13 +151,17 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 	struct cpu_boot boot;
 	struct err e;
 	struct vm vm;
+	struct vcpu cpu;
 	double base, t = 0;
 	uint32_t n;
 	int rc = 0;
 
 	memset(p, 0, sizeof *p);
-	if (vm_create(&vm, kvm, PROBE_MEM, 0, &e) < 0) {
+	vcpu_init(&cpu, NULL, 0, 0, 1);
+	if (vm_create(&vm, kvm, PROBE_MEM, 0, &e) < 0 ||
+	    vcpu_create(&cpu, &vm, &e) < 0) {
 		snprintf(p->why, sizeof p->why, "%s", e.msg);
+		vcpu_destroy(&cpu, kvm->run_size);
 		vm_destroy(&vm);
 		return;
 	}
@@ -169,19 +174,20 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 	};
 	switch (mode) {
 	case PROBE_REAL:
-		rc = cpu_setup_real_mode(vm.vcpu_fd, &boot, &e);
+		rc = cpu_setup_real_mode(cpu.fd, &boot, &e);
 		break;
 	case PROBE_PROTECTED:
 	case PROBE_PROTECTED_PAGING:
 	case PROBE_PROTECTED_INTERRUPTS:
-		rc = cpu_setup_protected_mode(vm.vcpu_fd, &boot, &e);
+		rc = cpu_setup_protected_mode(cpu.fd, &boot, &e);
 		break;
 	default:
-		rc = cpu_setup_long_mode(vm.vcpu_fd, &boot, &e);
+		rc = cpu_setup_long_mode(cpu.fd, &boot, &e);
 		break;
 	}
 	if (rc < 0) {
 		snprintf(p->why, sizeof p->why, "%s", e.msg);
+		vcpu_destroy(&cpu, kvm->run_size);
 		vm_destroy(&vm);
 		return;
 	}
@@ -190,14 +196,15 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 	if (sigaction(SIGALRM, &sa, NULL) < 0 ||
 	    timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0) {
 		snprintf(p->why, sizeof p->why, "timer_create: %s", strerror(errno));
+		vcpu_destroy(&cpu, kvm->run_size);
 		vm_destroy(&vm);
 		return;
 	}
 	timer_settime(timer, 0, &limit, NULL);
 	/* the time of one loop is the cost of entering and leaving */
-	base = probe_loop(&vm, off, 1, p);
+	base = probe_loop(&vm, &cpu, off, 1, p);
 	for (n = 1000; base >= 0 && n <= 1000000000u; n *= 10) {
-		t = probe_loop(&vm, off, n, p);
+		t = probe_loop(&vm, &cpu, off, n, p);
 		if (t < 0 || t - base >= PROBE_MIN_NS)
 			break;
 	}
@@ -211,6 +218,7 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 		p->runs = true;
 		p->why[0] = '\0';
 	}
+	vcpu_destroy(&cpu, kvm->run_size);
 	vm_destroy(&vm);
 }
 

@@ -80,10 +80,8 @@ void stats_print_table(FILE *out, const struct stats_row *rows, size_t n,
 	char name[32];
 
 	fprintf(out, "minikvm: stats %8s", "");
-	for (size_t i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "vcpu%u", rows[i].index);
-		fprintf(out, " %12s", name);
-	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, " %12s", rows[i].name);
 	fprintf(out, " %12s\n  %-20s", "total", "status");
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, " %12s", rows[i].status);
@@ -165,6 +163,8 @@ int stats_write_json(FILE *out, const struct stats_row *rows, size_t n,
 		json_object *v = json_object_new_object();
 
 		json_object_object_add(v, "vcpu", json_object_new_int((int)rows[i].index));
+		if (rows[i].cpu >= 0)
+			json_object_object_add(v, "cpu", json_object_new_int(rows[i].cpu));
 		json_object_object_add(v, "status", json_object_new_string(rows[i].status));
 		json_object_object_add(v, "wall_ns", json_object_new_int64((int64_t)(s->t_end - t_start)));
 		json_object_object_add(v, "setup_ns", json_object_new_int64(s->t_first_run ?

@@ -39,9 +39,12 @@ int stats_enable(struct vcpu_stats *s);
 /* stats_free - releases the per-port table. */
 void stats_free(struct vcpu_stats *s);
 
-/* One vCPU's stats with its name, for the reports. */
+/* One processor's stats with its names, for the reports. */
 struct stats_row {
-	unsigned index;
+	unsigned index;		/* its guest's entry in vcpus: */
+	int cpu;		/* its processor number, or -1 in a guest
+				 * with one processor */
+	const char *name;	/* "vcpu0", or "vcpu0 cpu1" (vcpu.h) */
 	const char *status;	/* "done", "failed", "stopped" */
 	const struct vcpu_stats *s;
 };

@@ -69,10 +69,11 @@ static void show_byte(char *buf, size_t len, uint8_t c)
 }
 
 /* The meaning of a port access, after it was handled. */
-static void io_meaning(char *buf, size_t len, struct guest *g, uint16_t port,
+static void io_meaning(char *buf, size_t len, struct vcpu *cpu, uint16_t port,
 		       const uint8_t *data, bool out)
 {
-	const struct kvm_regs *r = &g->vm.run->s.regs.regs;
+	const struct kvm_regs *r = &cpu->run->s.regs.regs;
+	const char *name;
 	char c[8];
 
 	if (port == HC_PORT && out) {
@@ -110,6 +111,8 @@ static void io_meaning(char *buf, size_t len, struct guest *g, uint16_t port,
 		} else {
 			snprintf(buf, len, "COM1 %s", regs[port - UART_COM1_BASE]);
 		}
+	} else if ((name = bus_name_at(&cpu->g->pio, port)) != NULL) {
+		snprintf(buf, len, "%s", name);	/* the device that took it */
 	} else {
 		snprintf(buf, len, "(unclaimed)");
 	}
@@ -123,9 +126,10 @@ static uint64_t value_of(const uint8_t *p, unsigned size)
 	return v;
 }
 
-void trace_exit(const struct trace *t, struct guest *g, enum io_result res)
+void trace_exit(const struct trace *t, struct vcpu *c, enum io_result res)
 {
-	struct kvm_run *run = g->vm.run;
+	struct guest *g = c->g;
+	struct kvm_run *run = c->run;
 	const struct kvm_regs *r = &run->s.regs.regs;
 	const struct kvm_sregs *s = &run->s.regs.sregs;
 	char what[160], where[48];
@@ -138,7 +142,7 @@ void trace_exit(const struct trace *t, struct guest *g, enum io_result res)
 		char meaning[64];
 
 		kind = TRACE_IO;
-		io_meaning(meaning, sizeof meaning, g, run->io.port, data, out);
+		io_meaning(meaning, sizeof meaning, c, run->io.port, data, out);
 		snprintf(what, sizeof what, "IO %s 0x%x %uB%s%s=0x%0*llx %s",
 			 out ? "out" : "in", run->io.port, run->io.size,
 			 run->io.count > 1 ? " rep" : "",
@@ -170,14 +174,15 @@ void trace_exit(const struct trace *t, struct guest *g, enum io_result res)
 	}
 	if (!(t->mask & kind))
 		return;
-	if (g->mode == CPU_MODE_REAL)
+	/* real mode: a real-mode guest, or an AP not yet in protected mode */
+	if (g->mode == CPU_MODE_REAL || !(s->cr0 & 1))
 		snprintf(where, sizeof where, "cs:ip=%04x:%04llx", s->cs.selector,
-			 (unsigned long long)guest_exit_ip(g, r, s));
+			 (unsigned long long)guest_exit_ip(c, r, s));
 	else
 		snprintf(where, sizeof where, "cs:rip=%04x:%08llx", s->cs.selector,
-			 (unsigned long long)guest_exit_ip(g, r, s));
-	if (fprintf(t->out, "vcpu%u #%llu %s  %s%s\n", g->index,
-		    (unsigned long long)g->stats.exits, what, where,
+			 (unsigned long long)guest_exit_ip(c, r, s));
+	if (fprintf(t->out, "%s #%llu %s  %s%s\n", c->name,
+		    (unsigned long long)c->stats.exits, what, where,
 		    res == IO_EXIT ? "  -> vCPU done" : res == IO_FAULT ? "  -> guest error" : "") < 0 &&
 	    t->write_errno != NULL && errno != EINTR) {
 		/* EINTR: a kick (a stop, the halt check) cut the write short,

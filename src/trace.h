@@ -38,7 +38,7 @@ struct trace {
 	atomic_int *write_errno;
 };
 
-struct guest;
+struct vcpu;
 struct err;
 
 /*
@@ -53,11 +53,12 @@ struct err;
 int trace_parse(const char *arg, struct trace *t, const char **file, struct err *e);
 
 /*
- * trace_exit - writes the line for the exit G has just handled; R is what
+ * trace_exit - writes the line for the exit processor C has just handled,
+ * named as diagnoses name it ("vcpu0", "vcpu0 cpu1"); R is what
  * its handler said.  Reads the registers from kvm_run (the caller asks for
  * KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS while tracing).  A failed write
  * is recorded in *T->write_errno (the first one only).
  */
-void trace_exit(const struct trace *t, struct guest *g, enum io_result r);
+void trace_exit(const struct trace *t, struct vcpu *c, enum io_result r);
 
 #endif

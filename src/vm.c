@@ -1,8 +1,7 @@
-/* vm.c - creating and destroying a one-vCPU VM (see vm.h). */
+/* vm.c - creating and destroying a VM and its memory (see vm.h). */
 #include "vm.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -66,22 +65,12 @@ int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 		if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0)
 			return err_set(e, "KVM_CREATE_PIT2: %s", strerror(errno));
 	}
-	vm->vcpu_fd = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu_fd < 0)
-		return err_set(e, "KVM_CREATE_VCPU: %s", strerror(errno));
-	vm->run = mmap(NULL, kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED)
-		return err_set(e, "cannot map the vCPU's kvm_run: %s", strerror(errno));
-	if (kvm->sync_regs)
-		vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 	return 0;
 }
 
 void vm_init(struct vm *vm, const struct kvm *kvm)
 {
-	*vm = (struct vm){ .kvm = kvm, .fd = -1, .vcpu_fd = -1,
-			   .run = MAP_FAILED, .mem = MAP_FAILED };
+	*vm = (struct vm){ .kvm = kvm, .fd = -1, .mem = MAP_FAILED };
 }
 
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
@@ -99,37 +88,6 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
 	    len > vm->mem_size - off)
 		return NULL;
 	return vm->mem + off;
-}
-
-int vm_set_cpuid(const struct vm *vm, struct err *e)
-{
-	enum { MAX_ENTRIES = 256 };
-	struct kvm_cpuid2 *c = calloc(1, sizeof *c + MAX_ENTRIES * sizeof c->entries[0]);
-	int rc = -1;
-
-	if (c == NULL)
-		return err_set(e, "CPUID: out of memory");
-	c->nent = MAX_ENTRIES;
-	if (ioctl(vm->kvm->fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
-		err_set(e, "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
-		goto out;
-	}
-	for (uint32_t i = 0; i < c->nent; i++) {
-		struct kvm_cpuid_entry2 *l = &c->entries[i];
-
-		if (l->function == 1) {
-			l->ecx |= 1u << 31;		/* "running on a hypervisor" */
-			l->ebx &= 0x00ffffff;		/* initial APIC ID 0 */
-		}
-	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, c) < 0) {
-		err_set(e, "KVM_SET_CPUID2: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	free(c);
-	return rc;
 }
 
 int vm_irq_line(const struct vm *vm, unsigned irq, bool level)
@@ -160,15 +118,10 @@ bool vm_pic_irq_latched(const struct vm *vm, unsigned irq)
 
 void vm_destroy(struct vm *vm)
 {
-	if (vm->run != MAP_FAILED && vm->run != NULL)
-		munmap(vm->run, vm->kvm->run_size);
 	if (vm->mem != MAP_FAILED && vm->mem != NULL)
 		munmap(vm->mem, vm->mem_size);
-	if (vm->vcpu_fd >= 0)
-		close(vm->vcpu_fd);
 	if (vm->fd >= 0)
 		close(vm->fd);
-	vm->run = MAP_FAILED;
 	vm->mem = MAP_FAILED;
-	vm->vcpu_fd = vm->fd = -1;
+	vm->fd = -1;
 }

@@ -1,9 +1,9 @@
 /*
- * vm.h - one KVM VM with its guest memory and its one vCPU: the set-up that
- * every guest needs, whatever it runs (guest.c for manifests, doctor.c for
- * probes).  Linux Documentation/virt/kvm/api.rst: KVM_CREATE_VM,
- * KVM_SET_TSS_ADDR, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, and the
- * mmap of the vCPU fd (struct kvm_run).
+ * vm.h - one KVM VM with its guest memory and in-kernel devices: the set-up
+ * that every guest needs, whatever it runs (guest.c for manifests, probe.c
+ * for probes); its processors are vcpu.h's.  Linux
+ * Documentation/virt/kvm/api.rst: KVM_CREATE_VM, KVM_SET_TSS_ADDR,
+ * KVM_SET_USER_MEMORY_REGION, KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2.
  */
 #ifndef MINIKVM_VM_H
 #define MINIKVM_VM_H
@@ -18,8 +18,6 @@
 struct vm {
 	const struct kvm *kvm;
 	int fd;			/* the VM fd */
-	int vcpu_fd;
-	struct kvm_run *run;	/* kvm->run_size bytes, shared with KVM */
 	uint8_t *mem;		/* HVA of guest-physical address 0 */
 	uint64_t mem_size;	/* bytes of RAM in all (a multiple of 4 KiB) */
 	uint64_t low_size;	/* of which at GPA 0 (the rest from 4 GiB) */
@@ -41,26 +39,20 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 /*
  * vm_create - a VM with MEM_SIZE bytes of zeroed RAM (one host mapping; a
  * memory slot at GPA 0 and, above 3 GiB of RAM, a second one at 4 GiB:
- * layout.h) and one vCPU in its reset state; kvm_run->kvm_valid_regs asks for
- * the general registers on every exit where KVM_CAP_SYNC_REGS exists.
- * With VM_IRQCHIP in FLAGS, the in-kernel PIC, IOAPIC and local APIC are created first
+ * layout.h), and no vCPU yet (vcpu_create).
+ * With VM_IRQCHIP in FLAGS, the in-kernel PIC, IOAPIC and local APICs
  * (KVM_CREATE_IRQCHIP must come before KVM_CREATE_VCPU).
  * Returns 0, or -1 with E naming the failing step and its errno.
  * vm_destroy() must be called either way.
  */
 #define VM_IRQCHIP 1u	/* KVM_CREATE_IRQCHIP */
-#define VM_PC 2u	/* a PC for Linux: also KVM_SET_IDENTITY_MAP_ADDR (where
-			 * KVM has it, before the vCPU), the irqchip and
-			 * KVM_CREATE_PIT2 (i8254 and speaker port in KVM) */
+#define VM_PC 2u	/* a PC (board/pc.h): also KVM_SET_IDENTITY_MAP_ADDR
+			 * (where KVM has it, before any vCPU), the irqchip
+			 * and KVM_CREATE_PIT2: the 8254 at ports 0x40-0x43
+			 * and port 0x61 (speaker gate and OUT2, which
+			 * Linux's PIT calibration polls) in the kernel */
 int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	      unsigned flags, struct err *e);
-
-/*
- * vm_set_cpuid - the vCPU's CPUID: all that KVM_GET_SUPPORTED_CPUID offers
- * (with KVM's signature leaves 0x40000000), the hypervisor bit set, APIC
- * ID 0 (KVM_SET_CPUID2).  Returns 0, or -1 with E.
- */
-int vm_set_cpuid(const struct vm *vm, struct err *e);
 
 /* vm_irq_line - sets IRQ line IRQ to LEVEL (KVM_IRQ_LINE); 0 or -1. */
 int vm_irq_line(const struct vm *vm, unsigned irq, bool level);

@@ -162,7 +162,7 @@ class CSchema:
             if macro == "STRING_PTR":
                 info.update(kind="string", min=self._int(args[4]), max=self._int(args[5]),
                             check=self.checks.get(p))
-            elif macro == "ENUM":
+            elif macro in ("ENUM", "ENUM_PTR"):
                 info.update(kind="enum", strings=self.strvals.get(args[4]))
             elif macro == "MAPPING_PTR":
                 info.update(kind="mapping")

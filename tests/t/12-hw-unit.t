@@ -1,0 +1,25 @@
+#!/bin/sh
+# Device models and table builders, tested alone from C: each
+# tests/unit/test_hw_NAME.c is a TAP program (built as $UNIT_DIR/test_hw_NAME);
+# this runs them all, one test each, and shows a failing one's output.
+dir=${UNIT_DIR:-build}
+set -- "$dir"/test_hw_*
+if [ ! -x "$1" ]; then
+	echo "1..1"
+	echo "not ok 1 - no unit test programs in $dir (make all builds them)"
+	exit 0
+fi
+echo "1..$#"
+n=0
+for prog; do
+	n=$((n + 1))
+	out=$("$prog" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok' &&
+	   printf '%s\n' "$out" | grep -q '^1\.\.[1-9]'; then
+		echo "ok $n - ${prog##*/}: $(printf '%s\n' "$out" | grep -c '^ok') checks"
+	else
+		echo "not ok $n - ${prog##*/} (status $rc)"
+		printf '%s\n' "$out" | sed 's/^/# /'
+	fi
+done
