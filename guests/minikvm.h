@@ -21,13 +21,13 @@
 #define HC_PORTS	4
 
 /* Function numbers, passed in AL. */
-#define HC_EXIT		0x00	/* this vCPU ends normally */
+#define HC_EXIT		0x00	/* this guest ends normally (all its processors) */
 #define HC_PUTCHAR	0x01	/* BL: byte to the console */
 #define HC_GETCHAR	0x02	/* next `in (%dx),%al` on HC_PORT returns a byte, 0x04 at
 				 * EOF; `in %ax`/`in %eax`: the byte, or HC_EOF_WIDE */
 #define HC_PUTNUM	0x03	/* EBX printed as an unsigned decimal number */
 #define HC_PUTS		0x04	/* EBX: guest-physical address, ECX: length (<= HC_PUTS_MAX) */
-#define HC_EXIT_STATUS	0x05	/* BL: this vCPU ends with that exit status */
+#define HC_EXIT_STATUS	0x05	/* BL: this guest ends with that exit status */
 
 #define HC_PUTS_MAX	0x10000	/* bytes: the most one PUTS may write */
 #define HC_EOT		0x04	/* what GETCHAR's `in %al` reads at the end of input */

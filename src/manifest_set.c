@@ -167,6 +167,19 @@ int manifest_set_apply(struct raw_manifest *raw, const char *set,
 			return -1;
 		}
 		if (schema->type == CYAML_ENUM) {
+			/* an enum kept by pointer (absent: NULL) gets its own int,
+			 * freed by libcyaml with the rest */
+			if (schema->flags & CYAML_FLAG_POINTER) {
+				uint8_t *held;	/* memcpy: the slot's type is the enum's pointer */
+
+				memcpy(&held, addr, sizeof held);
+				if (held == NULL && (held = calloc(1, sizeof(int))) == NULL) {
+					diags_add_origin(d, arg, NULL, "out of memory");
+					return -1;
+				}
+				memcpy(addr, &held, sizeof held);
+				addr = held;
+			}
 			for (uint32_t i = 0; i < schema->enumeration.count; i++) {
 				if (strcmp(schema->enumeration.strings[i].str, value) == 0) {
 					int v = (int)schema->enumeration.strings[i].val;

@@ -1,6 +1,4 @@
 /* bare.c - the bare board: the hypercall port and a polled COM1 (board.h). */
-#include "board/board.h"
-
 #include "board/board_impl.h"
 #include "guest.h"
 #include "hypercall.h"
@@ -13,14 +11,4 @@ int board_bare_create(struct guest *g, struct err *e)
 			 "COM1") < 0)
 		return err_set(e, "cannot register devices: out of memory");
 	return 0;
-}
-
-int board_create(struct guest *g, struct err *e)
-{
-	return g->board == BOARD_PC ? board_pc_create(g, e) : board_bare_create(g, e);
-}
-
-void board_destroy(struct guest *g)
-{
-	board_pc_destroy(g);
 }

@@ -1,6 +1,6 @@
 /*
- * board_impl.h - the boards' own functions (board.h), shared by bare.c and
- * pc.c only.
+ * board_impl.h - the boards' own functions (board.h), for board.c, bare.c
+ * and pc.c only (pc.c builds on bare.c).
  */
 #ifndef MINIKVM_BOARD_IMPL_H
 #define MINIKVM_BOARD_IMPL_H

@@ -11,13 +11,14 @@
 . tests/lib.sh
 manifest=configs/linux.yaml
 cmdline="console=ttyS0 panic=-1 reboot=k io_delay=none"
-plan 4
+plan 5
 
 skip_all() {
 	: "${SKIP:=skip_or_fail}"
 	$SKIP "$manifest boots to the marker" "$1"
 	$SKIP "busybox shell: piped echo, then poweroff -f" "$1"
 	$SKIP "init=/nonexistent panics and the run ends" "$1"
+	$SKIP "two processors: nproc is 2, the IO-APIC takes interrupts" "$1"
 	$SKIP "$manifest: check" "$1"
 	exit 0
 }
@@ -28,12 +29,14 @@ kvm_usable || SKIP=kvm_skip skip_all "/dev/kvm is not usable here"
 if ! "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
 	expect_paging_refusal "$manifest"
 	for name in "busybox shell: piped echo, then poweroff -f" \
-		    "init=/nonexistent panics and the run ends"; do
+		    "init=/nonexistent panics and the run ends" \
+		    "two processors: nproc is 2, the IO-APIC takes interrupts"; do
 		TAP_N=$((TAP_N + 1))
 		echo "ok $TAP_N - $name # SKIP host refuses 32-bit paging; tests/lab runs it"
 	done
 else
-	# boot CMDLINE INPUT: runs the manifest; $st, $ms, $TMP/out, $TMP/err.
+	# boot CMDLINE INPUT [SET]: runs the manifest (with --set SET too);
+	# $st, $ms, $TMP/out, $TMP/err.
 	# A boot takes 1 s on VT-x/AMD-V and 10-20 s in the lab VM; 60 s is a
 	# hang.  In the lab (tests/lab/init sets MINIKVM_LAB), one hang is
 	# retried once, saying so: the lab's nested SVM, emulated by QEMU's TCG,
@@ -55,7 +58,8 @@ else
 		t0=$(now_ms)
 		st=0
 		printf '%s' "$2" | "$MINIKVM" run --no-color --set limits.timeout=60s \
-			--set "vcpus[0].linux.cmdline=$1" "$manifest" >"$TMP/out" 2>"$TMP/err" || st=$?
+			--set "vcpus[0].linux.cmdline=$1" ${3:+--set "$3"} "$manifest" \
+			>"$TMP/out" 2>"$TMP/err" || st=$?
 		ms=$(($(now_ms) - t0))
 		tr -d '\r' <"$TMP/out" >"$TMP/lines"
 	}
@@ -86,6 +90,18 @@ else
 		pass "init=/nonexistent panics and the run ends ($ms ms)"
 	else
 		fail "init=/nonexistent panics and the run ends (status $st after $ms ms)"
+		show
+	fi
+	# SMP: the AP started by Linux through INIT/STARTUP, found in the MP
+	# table, and the I/O APIC it lists routing the PC's interrupts
+	boot "$cmdline quiet minikvm.shell=1" "nproc; grep -c IO-APIC /proc/interrupts; poweroff -f
+" "vcpus[0].cpus=2"
+	nums=$(grep -x '[0-9][0-9]*' "$TMP/lines")	# nproc, then the count
+	if [ "$st" -eq 0 ] && [ "$(echo "$nums" | sed -n 1p)" = 2 ] &&
+	   [ "$(echo "$nums" | sed -n 2p)" -gt 0 ] 2>/dev/null; then
+		pass "two processors: nproc is 2, the IO-APIC takes interrupts ($ms ms)"
+	else
+		fail "two processors: nproc is 2, the IO-APIC takes interrupts (status $st after $ms ms)"
 		show
 	fi
 fi
