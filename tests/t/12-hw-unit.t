@@ -15,8 +15,11 @@ for prog; do
 	n=$((n + 1))
 	out=$("$prog" 2>&1)
 	rc=$?
-	if [ $rc -eq 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok' &&
-	   printf '%s\n' "$out" | grep -q '^1\.\.[1-9]'; then
+	plan=$(printf '%s\n' "$out" | sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p')
+	oks=$(printf '%s\n' "$out" | grep -c '^ok')
+	# all of its plan ran, and passed (a crash midway leaves some out)
+	if [ $rc -eq 0 ] && [ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$oks" -eq "$plan" ] &&
+	   ! printf '%s\n' "$out" | grep -q '^not ok'; then
 		echo "ok $n - ${prog##*/}: $(printf '%s\n' "$out" | grep -c '^ok') checks"
 	else
 		echo "not ok $n - ${prog##*/} (status $rc)"

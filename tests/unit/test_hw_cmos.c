@@ -6,45 +6,16 @@
 #include <string.h>
 
 #include "hw/cmos.h"
+#include "tap.h"
 
-static int n, failed;
-
-static void check(bool ok, const char *what)
-{
-	n++;
-	if (!ok)
-		failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, what);
-}
+#define outb(c, port, v) tap_out(cmos_io, c, (port) - CMOS_BASE, v)
+#define inb(c, port) tap_in(cmos_io, c, (port) - CMOS_BASE)
+#define rd(c, reg) tap_rd(cmos_io, c, reg)
+#define wr(c, reg, v) tap_wr(cmos_io, c, reg, v)
 
 static void fixed_clock(void *ctx, struct timespec *now)
 {
 	*now = *(struct timespec *)ctx;
-}
-
-static void outb(struct cmos *c, unsigned port, uint8_t v)
-{
-	cmos_io(c, port - CMOS_BASE, &v, 1, true);
-}
-
-static uint8_t inb(struct cmos *c, unsigned port)
-{
-	uint8_t v = 0;
-
-	cmos_io(c, port - CMOS_BASE, &v, 1, false);
-	return v;
-}
-
-static uint8_t rd(struct cmos *c, uint8_t reg)
-{
-	outb(c, 0x70, reg);
-	return inb(c, 0x71);
-}
-
-static void wr(struct cmos *c, uint8_t reg, uint8_t v)
-{
-	outb(c, 0x70, reg);
-	outb(c, 0x71, v);
 }
 
 /* The clock bytes 0x00 0x02 0x04 0x06 0x07 0x08 0x09 0x32 as a string. */

@@ -6,41 +6,12 @@
 #include <string.h>
 
 #include "hw/crtc.h"
+#include "tap.h"
 
-static int n, failed;
-
-static void check(bool ok, const char *what)
-{
-	n++;
-	if (!ok)
-		failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, what);
-}
-
-static void outb(struct crtc *c, unsigned port, uint8_t v)
-{
-	crtc_io(c, port - CRTC_BASE, &v, 1, true);
-}
-
-static uint8_t inb(struct crtc *c, unsigned port)
-{
-	uint8_t v = 0;
-
-	crtc_io(c, port - CRTC_BASE, &v, 1, false);
-	return v;
-}
-
-static uint8_t rd(struct crtc *c, uint8_t reg)
-{
-	outb(c, 0x3d4, reg);
-	return inb(c, 0x3d5);
-}
-
-static void wr(struct crtc *c, uint8_t reg, uint8_t v)
-{
-	outb(c, 0x3d4, reg);
-	outb(c, 0x3d5, v);
-}
+#define outb(c, port, v) tap_out(crtc_io, c, (port) - CRTC_BASE, v)
+#define inb(c, port) tap_in(crtc_io, c, (port) - CRTC_BASE)
+#define rd(c, reg) tap_rd(crtc_io, c, reg)
+#define wr(c, reg, v) tap_wr(crtc_io, c, reg, v)
 
 int main(void)
 {

@@ -10,16 +10,7 @@
 
 #include "bus.h"
 #include "hw/i8042.h"
-
-static int n, failed;
-
-static void check(bool ok, const char *what)
-{
-	n++;
-	if (!ok)
-		failed++;
-	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, what);
-}
+#include "tap.h"
 
 /* What the callbacks saw. */
 struct seen {

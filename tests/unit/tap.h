@@ -1,0 +1,54 @@
+/*
+ * tap.h - what the device unit tests share (tests/unit/test_hw_*.c): TAP
+ * output (https://testanything.org: "ok N - what" / "not ok N - what")
+ * and a guest's byte-wide IN and OUT on a device's bus handler (bus.h),
+ * with the index/data register pairs of the CMOS clock and the CRTC.
+ */
+#ifndef MINIKVM_TEST_TAP_H
+#define MINIKVM_TEST_TAP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bus.h"
+
+static int n, failed;
+
+/* One test line; a failing one is counted for the exit status. */
+static inline void check(bool ok, const char *what)
+{
+	n++;
+	if (!ok)
+		failed++;
+	printf("%s %d - %s\n", ok ? "ok" : "not ok", n, what);
+}
+
+/* `out %al` of V at OFFSET into the device IO serves for DEV. */
+static inline enum io_result tap_out(bus_io_fn io, void *dev, unsigned offset, uint8_t v)
+{
+	return io(dev, offset, &v, 1, true);
+}
+
+/* `in %al` at OFFSET. */
+static inline uint8_t tap_in(bus_io_fn io, void *dev, unsigned offset)
+{
+	uint8_t v = 0;
+
+	io(dev, offset, &v, 1, false);
+	return v;
+}
+
+/* Register REG of an index (offset 0) / data (offset 1) pair: read, write. */
+static inline uint8_t tap_rd(bus_io_fn io, void *dev, uint8_t reg)
+{
+	tap_out(io, dev, 0, reg);
+	return tap_in(io, dev, 1);
+}
+
+static inline void tap_wr(bus_io_fn io, void *dev, uint8_t reg, uint8_t v)
+{
+	tap_out(io, dev, 0, reg);
+	tap_out(io, dev, 1, v);
+}
+
+#endif
