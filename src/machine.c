@@ -1,6 +1,7 @@
 /* machine.c - guests on threads, the timeout and signals (see machine.h). */
 #define _GNU_SOURCE
 #include "machine.h"
+#include "machine_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,18 +46,6 @@
  * once after it, are dropped.
  */
 #define STOP_MSG_NS (300 * 1000000ull)
-
-/* One guest of the run, with what the machine keeps beside it. */
-struct vcpu_thread {
-	struct guest g;
-	struct console_chan chan;
-	bool started;		/* processor 0's thread was created */
-	size_t threads;		/* processor threads created */
-	atomic_uint ended;	/* processor threads that have returned */
-	int done_fd;		/* eventfd: +1 when this guest has ended */
-	struct ticker *ticker;	/* its IRQ 0 timer, if any, is tick .tick */
-	int tick;
-};
 
 static void kick_handler(int sig)
 {
@@ -168,108 +157,6 @@ static void join_all(struct vcpu_thread *t, size_t n, int done_fd)
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < t[i].threads; k++)
 			pthread_join(t[i].g.cpus[k].thread, NULL);
-}
-
-/*
- * Names the processors of the guests that had not ended, for the timeout
- * message: a malloc'd "vcpu0 at CS:IP ..., vcpu5 cpu1 ...", "none", or
- * NULL (no memory).
- */
-static char *list_running(const struct vcpu_thread *t, size_t n)
-{
-	size_t len = sizeof "none", o = 0;
-	char *buf;
-
-	for (size_t i = 0; i < n; i++)
-		for (unsigned k = 0; t[i].started && k < t[i].g.ncpus; k++)
-			len += 2 + sizeof t[i].g.cpus[k].name + sizeof t[i].g.cpus[k].stopped_at;
-	if ((buf = malloc(len)) == NULL)
-		return NULL;
-	strcpy(buf, "none");
-	for (size_t i = 0; i < n; i++) {
-		if (!t[i].started || guest_status(&t[i].g) != GUEST_STOPPED)
-			continue;
-		for (unsigned k = 0; k < t[i].g.ncpus; k++) {
-			const struct vcpu *c = &t[i].g.cpus[k];
-
-			o += (size_t)snprintf(buf + o, len - o, "%s%s%s",
-					      o ? ", " : "", c->name, c->stopped_at);
-		}
-	}
-	return buf;
-}
-
-/*
- * The status of a run whose guests all ended: the highest EXIT_STATUS a
- * guest reported, and at least 1 if one failed.
- */
-static int run_status(const struct vcpu_thread *t, size_t n)
-{
-	unsigned status = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned s = !t[i].started ? STATUS_GUEST_FAILED :
-			     guest_status(&t[i].g) == GUEST_DONE ? t[i].g.exit_status :
-			     STATUS_GUEST_FAILED;
-
-		if (s > status)
-			status = s;
-	}
-	return (int)status;
-}
-
-/*
- * The --stats report: the JSON file (whose write errors cmd_run.c reports
- * when it closes it) or the table on stderr.  Returns 0, or -1 if stderr
- * could not take the table.
- */
-static int report_stats(const struct vcpu_thread *t, size_t n,
-			const struct run_options *opt, struct msgs *ms)
-{
-	static const char *const names[] = {
-		[GUEST_RUNNING] = "not run", [GUEST_DONE] = "done",
-		[GUEST_FAILED] = "failed", [GUEST_STOPPED] = "stopped",
-	};
-	struct stats_row *rows;
-	uint64_t t_end = stats_now();
-	size_t nrows = 0, guests = n;
-	int rc = 0;
-
-	for (size_t i = 0; i < guests; i++)
-		nrows += t[i].g.ncpus;
-	if ((rows = calloc(nrows, sizeof *rows)) == NULL)
-		return 0;	/* out of memory: no report, the run's status stands */
-	n = 0;	/* from here on: rows */
-	for (size_t i = 0; i < guests; i++) {
-		const struct guest *g = &t[i].g;
-
-		for (unsigned k = 0; k < g->ncpus; k++)
-			rows[n++] = (struct stats_row){
-				g->index, g->ncpus > 1 ? (int)k : -1, g->cpus[k].name,
-				names[g->ncpus > 1 ? g->cpus[k].status : guest_status(g)],
-				&g->cpus[k].stats };
-	}
-	if (opt->stats_json != NULL) {
-		if (stats_write_json(opt->stats_json, rows, n, opt->t_start, t_end) < 0)
-			say(ms, "minikvm: stats: cannot write the JSON file\n");
-	} else {
-		/* into memory first, so a stuck stderr is bounded as all messages */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-
-		if (mem != NULL) {
-			stats_print_table(mem, rows, n, opt->t_start, t_end);
-			if (fclose(mem) == 0)
-				rc = say_raw(ms, buf, len);
-			free(buf);
-		} else {
-			stats_print_table(stderr, rows, n, opt->t_start, t_end);
-			rc = fflush(stderr) == 0 || errno == EPIPE ? 0 : -1;
-		}
-	}
-	free(rows);
-	return rc;
 }
 
 /* Milliseconds from NOW to DEADLINE for poll(2): rounded up, at most INT_MAX. */
@@ -503,7 +390,7 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 out:
 	join_all(t, m->nr_vcpus, done_fd);
 	if (status == STATUS_TIMEOUT) {
-		char limit[32], *who = list_running(t, m->nr_vcpus);
+		char limit[32], *who = machine_list_running(t, m->nr_vcpus);
 
 		say(&ms, "minikvm: timeout: limits.timeout (%s) passed; still running: %s\n",
 		    units_format_duration(m->timeout_ns, limit, sizeof limit),
@@ -515,7 +402,7 @@ out:
 		console_stop(&con);
 	ticker_destroy(&ticker);
 	if (status == STATUS_OK)
-		status = run_status(t, m->nr_vcpus);
+		status = machine_run_status(t, m->nr_vcpus);
 	/*
 	 * Output that failed: EPIPE (the reader went away) ends the run
 	 * quietly, as SIGPIPE would end a simpler program; another error is
@@ -530,7 +417,7 @@ out:
 		status = out_err == EPIPE ? STATUS_SIGPIPE : STATUS_GUEST_FAILED;
 	/* a table stderr could not take is a failed run, as a trace is */
 	if (opt->stats && created == m->nr_vcpus &&
-	    report_stats(t, m->nr_vcpus, opt, &ms) < 0 && status == STATUS_OK)
+	    machine_report_stats(t, m->nr_vcpus, opt, &ms) < 0 && status == STATUS_OK)
 		status = STATUS_GUEST_FAILED;
 	if (opt->report != NULL) {
 		*opt->report = (struct run_report){ .t_first_run = UINT64_MAX };
