@@ -27,7 +27,7 @@ OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 # Guests: NAME.S is a 16-bit flat binary; NAME32.S and NAME64.S are ELF32
 # and ELF64 images linked at 1 MiB (protected and long mode).
 GUEST_SRCS = $(wildcard guests/*.S tests/guests/*.S tests/hostile/*.S)
-GUEST_SRCS += $(wildcard tests/promises/*.S)
+GUEST_SRCS += $(wildcard tests/promises/*.S tests/pc/*.S)
 GUEST_ELF_SRCS = $(filter %32.S %64.S,$(GUEST_SRCS))
 GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 	 $(patsubst %.S,%.elf,$(GUEST_ELF_SRCS))
@@ -126,7 +126,7 @@ uninstall:
 	done
 
 clean: os-1k-clean
-	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o
 
 -include $(OBJS:.o=.d)
 

@@ -43,7 +43,7 @@ static int guest_boot_bsp(struct guest *g, const struct manifest *m,
 
 int guest_create(struct guest *g, const struct kvm *kvm,
 		 const struct manifest *m, const struct vcpu_config *cfg,
-		 struct console *con, struct console_chan *out, struct err *e)
+		 struct console *con, unsigned color, struct err *e)
 {
 	unsigned ncpus = cfg->cpus ? cfg->cpus : 1;
 
@@ -52,7 +52,6 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 	g->index = cfg->index;
 	g->cfg = cfg;
 	g->con = con;
-	g->out = out;
 	g->has_stdin = cfg->stdin;
 	g->mode = m->mode;
 	g->paging = m->paging;
@@ -68,8 +67,10 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 		return err_set(e, "out of memory");
 	g->ncpus = ncpus;
 	atomic_store(&g->running, ncpus);
-	for (unsigned i = 0; i < ncpus; i++)
+	for (unsigned i = 0; i < ncpus; i++) {
 		vcpu_init(&g->cpus[i], g, g->index, i, ncpus);
+		console_chan_init(con, &g->cpus[i].out, g->index, color);
+	}
 
 	/* Linux turns paging on at once: say so now, not at a triple fault */
 	if (cfg->is_linux && !probe_mode_runs(PROBE_PROTECTED_PAGING))
@@ -284,7 +285,7 @@ bool guest_run_vcpu(struct vcpu *c)
 	/* the guest's last processor: what the guest said comes out now */
 	if (guest_status(g) == GUEST_RUNNING)
 		atomic_store(&g->status, GUEST_STOPPED);
-	console_flush(g->out);
+	guest_flush(g);
 	guest_notes_summary(g);
 	if (g->end_note != NULL && guest_status(g) == GUEST_DONE)
 		fprintf(stderr, "minikvm: vcpu%u: %s: the run ends\n", g->index, g->end_note);
@@ -304,6 +305,12 @@ void guest_stop(struct guest *g)
 		if (c != self && atomic_load(&c->started))
 			pthread_kill(c->thread, SIG_VCPU_KICK);
 	}
+}
+
+void guest_flush(struct guest *g)
+{
+	for (unsigned i = 0; i < g->ncpus; i++)
+		console_flush(&g->cpus[i].out);
 }
 
 void guest_destroy(struct guest *g)

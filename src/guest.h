@@ -64,8 +64,7 @@ struct guest {
 	unsigned ncpus;			/* processors, 1 or more */
 	struct vcpu *cpus;		/* NCPUS of them; cpus[0] is the BSP */
 	struct bus pio, mmio;
-	struct console *con;
-	struct console_chan *out;	/* this guest's output channel */
+	struct console *con;		/* output: each processor's channel */
 	bool has_stdin;			/* input is for this guest */
 	atomic_bool getchar_pending;	/* GETCHAR seen: the next IN reads input */
 	struct uart uart;
@@ -88,12 +87,15 @@ struct guest {
  * bytes at GPA 0, KVM_SET_USER_MEMORY_REGION), its board's devices, loads
  * the image at cfg->load, and creates cfg->cpus processors: processor 0 in
  * the manifest's mode at the entry point, the others waiting for INIT and
- * STARTUP (vcpu.h).  Returns 0, or -1 with E naming the failing step and
- * errno.  guest_destroy() must be called either way.
+ * STARTUP (vcpu.h).  Each processor writes to a channel of CON of its
+ * own (console_chan_init: tagged with the guest's index, in ANSI colour
+ * COLOR, 0 for none), so every guest must be created before any runs.
+ * Returns 0, or -1 with E naming the failing step and errno.
+ * guest_destroy() must be called either way.
  */
 int guest_create(struct guest *g, const struct kvm *kvm,
 		 const struct manifest *m, const struct vcpu_config *cfg,
-		 struct console *con, struct console_chan *out, struct err *e);
+		 struct console *con, unsigned color, struct err *e);
 
 /*
  * guest_run_vcpu - processor C's exit loop, on its own thread: KVM_RUN
@@ -157,6 +159,10 @@ uint64_t guest_exit_ip(struct vcpu *c, const struct kvm_regs *r,
  * interrupts off (Linux's power-off), and if so ends the guest normally.
  */
 void guest_check_halt(struct guest *g);
+
+/* guest_flush - writes out every processor's partial line; only once
+ * they have all stopped (a channel belongs to its processor's thread). */
+void guest_flush(struct guest *g);
 
 /* guest_destroy - unmaps memory and closes the fds; safe on a partial guest. */
 void guest_destroy(struct guest *g);

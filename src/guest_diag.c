@@ -188,7 +188,7 @@ static void guest_report(struct vcpu *c, bool registers, const char *note,
 	char where[64] = "", line[256] = "", dump[600] = "";
 	bool have;
 
-	console_flush(c->g->out);
+	console_flush(&c->out);	/* its output before the message */
 	have = guest_where(c, where, sizeof where, &s, &r, true);
 	if (note != NULL)
 		snprintf(line, sizeof line, "minikvm: %s: %s\n", name, note);

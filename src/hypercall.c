@@ -48,11 +48,11 @@ static enum io_result hc_puts(struct vcpu *c, const struct kvm_regs *r)
 			       g->vm.low_size < g->vm.mem_size ? ", the rest from 4 GiB" : "");
 		return IO_FAULT;
 	}
-	console_write(g->out, p, (size_t)len);
+	console_write(&c->out, p, (size_t)len);
 	return IO_OK;
 }
 
-static void hc_putnum(struct guest *g, uint32_t v)
+static void hc_putnum(struct vcpu *c, uint32_t v)
 {
 	uint8_t buf[10];
 	size_t n = sizeof buf;
@@ -61,7 +61,7 @@ static void hc_putnum(struct guest *g, uint32_t v)
 		buf[--n] = (uint8_t)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	console_write(g->out, buf + n, sizeof buf - n);
+	console_write(&c->out, buf + n, sizeof buf - n);
 }
 
 /*
@@ -80,7 +80,7 @@ static int hc_read(struct vcpu *cpu)
 	}
 	if (!g->has_stdin)
 		return CONSOLE_EOF;
-	console_flush(g->out);	/* a prompt must be visible before we wait */
+	console_flush(&cpu->out);	/* a prompt must be visible before we wait */
 	c = console_getc(g->con, &g->stop);
 	return c >= 0 ? c : CONSOLE_EOF;
 }
@@ -110,8 +110,9 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 	struct vcpu *c = vcpu_current();
 	const struct kvm_regs *r;
 
-	/* 0x501-0x503 only carry the upper bytes of a wide access at 0x500 */
-	if (offset != 0) {
+	/* 0x501-0x503 only carry the upper bytes of a wide access at 0x500;
+	 * and only a processor's own thread has registers to read */
+	if (offset != 0 || c == NULL) {
 		if (!is_write)
 			memset(data, 0xff, size);
 		return IO_OK;
@@ -145,9 +146,9 @@ enum io_result hypercall_io(void *owner, uint64_t offset, uint8_t *data,
 		return IO_EXIT;
 	}
 	if (data[0] == HC_PUTCHAR)
-		console_putc(g->out, (uint8_t)r->rbx);
+		console_putc(&c->out, (uint8_t)r->rbx);
 	else if (data[0] == HC_PUTNUM)
-		hc_putnum(g, (uint32_t)r->rbx);
+		hc_putnum(c, (uint32_t)r->rbx);
 	else
 		return hc_puts(c, r);
 	return IO_OK;

@@ -330,12 +330,11 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		const struct vcpu_config *cfg = &m->vcpus[created];
 		struct vcpu_thread *vt = &t[created];
 
-		console_chan_init(&con, &vt->chan, cfg->index,
-				  cfg->color <= COLOR_WHITE ? 29 + cfg->color :
-				  81 + cfg->color);
 		vt->done_fd = done_fd;
 		atomic_init(&vt->ended, 0);
-		if (guest_create(&vt->g, &kvm, m, cfg, &con, &vt->chan, &e) < 0) {
+		if (guest_create(&vt->g, &kvm, m, cfg, &con,
+				 cfg->color <= COLOR_WHITE ? 29 + cfg->color : 81 + cfg->color,
+				 &e) < 0) {
 			fprintf(stderr, "minikvm: vcpu%u: cannot create the guest: %s\n",
 				cfg->index, e.msg);
 			created++;	/* destroy the partial one too */

@@ -19,7 +19,6 @@
 /* One guest of the run, with what the machine keeps beside it. */
 struct vcpu_thread {
 	struct guest g;
-	struct console_chan chan;
 	bool started;		/* processor 0's thread was created */
 	size_t threads;		/* processor threads created */
 	atomic_uint ended;	/* processor threads that have returned */

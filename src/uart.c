@@ -136,7 +136,9 @@ static void uart_write(struct uart *u, unsigned reg, uint8_t v)
 		if (dlab) {
 			u->dll = v;
 		} else {
-			console_putc(u->g->out, v);
+			/* the processor that wrote it: its own line buffer */
+			if (vcpu_current() != NULL)
+				console_putc(&vcpu_current()->out, v);
 			u->thri = true;		/* sent at once: THR empty again */
 		}
 		break;

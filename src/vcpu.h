@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "console.h"
 #include "err.h"
 #include "stats.h"
 #include "vm.h"
@@ -47,6 +48,9 @@ struct vcpu {
 					 * then ", halted waiting for an
 					 * interrupt" if so; or "" */
 	struct vcpu_stats stats;	/* exits counted; timed with --stats */
+	struct console_chan out;	/* its output: a line buffer of its own,
+					 * so processors of one guest never
+					 * tear each other's lines */
 	pthread_t thread;		/* set by the machine before it starts */
 	atomic_bool started;		/* the thread runs (guest_stop kicks it) */
 };

@@ -90,6 +90,16 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
 	return vm->mem + off;
 }
 
+int vm_ioapic_set_id(const struct vm *vm, unsigned id)
+{
+	struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+
+	if (ioctl(vm->fd, KVM_GET_IRQCHIP, &chip) < 0)
+		return -1;
+	chip.chip.ioapic.id = id & 0xf;
+	return ioctl(vm->fd, KVM_SET_IRQCHIP, &chip);
+}
+
 int vm_irq_line(const struct vm *vm, unsigned irq, bool level)
 {
 	struct kvm_irq_level line = { .irq = irq, .level = level };

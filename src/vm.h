@@ -54,6 +54,14 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
 	      unsigned flags, struct err *e);
 
+/*
+ * vm_ioapic_set_id - the in-kernel I/O APIC's ID register (82093AA data
+ * sheet §3.2.1, IOAPICID: bits 27:24), which KVM resets to 0, set to ID
+ * (only its low 4 bits: the register has no more) through
+ * KVM_GET_IRQCHIP/KVM_SET_IRQCHIP.  Returns 0, or -1 with errno.
+ */
+int vm_ioapic_set_id(const struct vm *vm, unsigned id);
+
 /* vm_irq_line - sets IRQ line IRQ to LEVEL (KVM_IRQ_LINE); 0 or -1. */
 int vm_irq_line(const struct vm *vm, unsigned irq, bool level);
 

@@ -6,7 +6,9 @@
  * controller (hw/), and the MP table in the EBDA (x86/mptable.h), each
  * where a PC has it.
  */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "board/board.h"
 #include "board/board_impl.h"
@@ -63,7 +65,10 @@ int board_pc_create(struct guest *g, struct err *e)
 	    bus_register(&g->pio, CRTC_BASE, CRTC_PORTS, &pc->crtc, crtc_io,
 			 "CRTC") < 0)
 		return err_set(e, "cannot register devices: out of memory");
-	/* what a PC's BIOS leaves for the OS to find its processors */
+	/* what a PC's BIOS leaves for the OS to find its processors, and
+	 * the I/O APIC's ID as the table gives it (MP spec §4.3.3) */
+	if (vm_ioapic_set_id(&g->vm, g->ncpus) < 0)
+		return err_set(e, "KVM_SET_IRQCHIP (I/O APIC ID): %s", strerror(errno));
 	return mptable_build(g->vm.mem, g->vm.low_size, g->ncpus, e);
 }
 
