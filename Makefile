@@ -80,11 +80,11 @@ $(BUILD):
 # Guests: 16-bit flat binaries, loaded at GPA 0.
 %.bin: %.o
 	ld -m elf_i386 -Ttext=0 -e _start --oformat=binary -o $@ $<
-%.o: %.S guests/minikvm.h
+%.o: %.S guests/minikvm.h $(wildcard guests/*.inc)
 	$(CC) -m32 -c -Iguests -o $@ $<
 %32.elf: %32.o
 	ld -m elf_i386 -n -Ttext=0x100000 -e _start -z noexecstack -o $@ $<
-%64.o: %64.S guests/minikvm.h
+%64.o: %64.S guests/minikvm.h $(wildcard guests/*.inc)
 	$(CC) -m64 -c -Iguests -o $@ $<
 %64.elf: %64.o
 	ld -m elf_x86_64 -n -Ttext=0x100000 -e _start -z noexecstack -o $@ $<

@@ -166,9 +166,15 @@ run_case() {
 		pass "run $1"
 	else
 		fail "run $1 ($why)"
-		diff -u "$exp/$name.out" "$TMP/out" | head -20 | sed 's/^/# /'
-		sed 's/^/# stderr: /' "$TMP/err" | head -10
+		show_run "$exp/$name.out" "$TMP/out"
 	fi
+}
+
+# show_run WANT GOT: after a failed check of a run, how its stdout GOT
+# differs from WANT, and the start of its stderr ($TMP/err), as comments.
+show_run() {
+	diff -u "$1" "$2" | head -20 | sed 's/^/# /'
+	sed 's/^/# stderr: /' "$TMP/err" | head -10
 }
 
 # many_guests N IMAGE MEMORY [LINE...]: a manifest on stdout with N vCPU

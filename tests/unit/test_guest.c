@@ -24,7 +24,6 @@ int main(void)
 	struct manifest m = { .mode = CPU_MODE_PROTECTED, .irqchip = true,
 			      .nr_vcpus = 1, .vcpus = &cfg };
 	struct console con;
-	struct console_chan chan;
 	struct err e = { "" };
 	struct guest *g = calloc(1, sizeof *g);
 	int nul = open("/dev/null", O_RDONLY), rc;
@@ -39,8 +38,7 @@ int main(void)
 		printf("Bail out! console_init: %s\n", e.msg);
 		return 1;
 	}
-	console_chan_init(&con, &chan, 0, 0);
-	rc = guest_create(g, &kvm, &m, &cfg, &con, &chan, &e);
+	rc = guest_create(g, &kvm, &m, &cfg, &con, 0, &e);
 	printf("%s 1 - a Linux guest without a usable KVM is refused (%s)\n",
 	       rc < 0 && e.msg[0] ? "ok" : "not ok", e.msg);
 	guest_destroy(g);
