@@ -60,6 +60,7 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 	atomic_init(&g->stop, false);
 	atomic_init(&g->status, GUEST_RUNNING);
 	atomic_init(&g->running, 0);
+	atomic_init(&g->halt_round, 1);
 	atomic_init(&g->getchar_pending, false);
 	uart_init(&g->uart, g);
 	g->cpus = calloc(ncpus, sizeof *g->cpus);
@@ -142,31 +143,54 @@ static enum io_result guest_pio(struct vcpu *c)
 	return IO_OK;
 }
 
-/*
- * A Linux guest halts for good with HLT and interrupts off (its power-off
- * without ACPI is a halt: "reboot: System halted").  With the in-kernel
- * irqchip, KVM runs HLT itself and the vCPU sleeps in KVM_RUN; the machine
- * interrupts processor 0 now and then (guest_check_halt), and this looks.
- */
-static bool guest_halted_for_good(struct vcpu *c)
+/* Processor C sleeps for good: HLT with interrupts off, or never started. */
+static bool vcpu_halted_for_good(struct vcpu *c)
 {
 	struct kvm_mp_state mp;
 	struct kvm_regs r;
 
-	return c->g->is_linux && c->id == 0 &&
-	       ioctl(c->fd, KVM_GET_MP_STATE, &mp) == 0 &&
-	       mp.mp_state == KVM_MP_STATE_HALTED &&
+	if (ioctl(c->fd, KVM_GET_MP_STATE, &mp) < 0)
+		return false;
+	if (mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+	    mp.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+		return true;	/* an AP that never got its STARTUP IPI */
+	return mp.mp_state == KVM_MP_STATE_HALTED &&
 	       ioctl(c->fd, KVM_GET_REGS, &r) == 0 &&
 	       !(r.rflags & 0x200);	/* IF */
 }
 
+/*
+ * A Linux guest halts for good with HLT and interrupts off (its power-off
+ * without ACPI is a halt: "reboot: System halted").  With the in-kernel
+ * irqchip, KVM runs HLT itself and the vCPU sleeps in KVM_RUN; the machine
+ * interrupts every processor now and then (guest_check_halt), each looks
+ * at itself, and the last one to find itself halted in a round, with all
+ * the others found so in the same round, ends the guest.
+ */
+static bool guest_halted_for_good(struct vcpu *c)
+{
+	struct guest *g = c->g;
+	unsigned round = atomic_load(&g->halt_round);
+
+	if (!g->is_linux || !vcpu_halted_for_good(c))
+		return false;
+	atomic_store(&c->halted_round, round);
+	for (unsigned i = 0; i < g->ncpus; i++)
+		if (atomic_load(&g->cpus[i].halted_round) != round)
+			return false;
+	return true;
+}
+
 void guest_check_halt(struct guest *g)
 {
-	struct vcpu *c = &g->cpus[0];
+	atomic_fetch_add(&g->halt_round, 1);
+	for (unsigned i = 0; i < g->ncpus; i++) {
+		struct vcpu *c = &g->cpus[i];
 
-	atomic_store(&c->halt_check, true);
-	if (atomic_load(&c->started))
-		pthread_kill(c->thread, SIG_VCPU_KICK);
+		atomic_store(&c->halt_check, true);
+		if (atomic_load(&c->started))
+			pthread_kill(c->thread, SIG_VCPU_KICK);
+	}
 }
 
 enum guest_status guest_status(const struct guest *g)
@@ -225,7 +249,9 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 			if ((err == EINTR || err == EAGAIN) &&
 			    atomic_exchange(&c->halt_check, false) &&
 			    guest_halted_for_good(c)) {
-				g->end_note = "the guest halted with interrupts off";
+				g->end_note = g->ncpus > 1 ?
+					      "every processor halted with interrupts off" :
+					      "the guest halted with interrupts off";
 				return GUEST_DONE;
 			}
 			/* a stop request, a stray signal, or (EAGAIN) an AP's

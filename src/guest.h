@@ -76,6 +76,7 @@ struct guest {
 					 * ended it; GUEST_STOPPED from
 					 * outside */
 	atomic_uint running;		/* processors whose loop has not ended */
+	atomic_uint halt_round;		/* guest_check_halt calls, from 1 */
 	atomic_uint notes_shown[GUEST_NOTE_KINDS];
 	atomic_ullong notes_hidden[GUEST_NOTE_KINDS];	/* over the limit */
 	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
@@ -154,9 +155,12 @@ uint64_t guest_exit_ip(struct vcpu *c, const struct kvm_regs *r,
 		       const struct kvm_sregs *s);
 
 /*
- * guest_check_halt - from another thread: interrupts processor 0 of a
- * Linux guest, whose exit loop then checks whether it has halted with
- * interrupts off (Linux's power-off), and if so ends the guest normally.
+ * guest_check_halt - from another thread: interrupts every processor of a
+ * Linux guest, whose exit loops then check whether it has halted for good
+ * (Linux's power-off): the guest ends normally once every processor is
+ * halted with interrupts off, or still waits for its STARTUP IPI, in the
+ * same round of checks.  One processor halted with interrupts off (Linux's
+ * paravirtual spinlock wait does that) is not enough.
  */
 void guest_check_halt(struct guest *g);
 

@@ -3,6 +3,7 @@
 #include "linux.h"
 
 #include "layout.h"
+#include "x86/acpi.h"
 #include "x86/mptable.h"
 
 #include <stddef.h>
@@ -210,11 +211,14 @@ int linux_setup(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel,
 	bp->hdr.vid_mode = 0xffff;		/* "normal" */
 
 	/* zero-page.rst e820_table: low RAM below the EBDA, then RAM from
-	 * 1 MiB; the 640K..1M hole is the legacy VGA/BIOS area. */
+	 * 1 MiB; the 640K..1M hole is the legacy VGA/BIOS area.  Reserved:
+	 * the EBDA (its MP table) and the BIOS area from 0xE0000, which
+	 * holds the ACPI tables (x86/acpi.h), so that Linux keeps them. */
 	bp->e820_table[e++] = (struct e820_entry){ 0, MPTABLE_GPA, E820_RAM };
 	bp->e820_table[e++] = (struct e820_entry){ MPTABLE_GPA, 0xa0000 - MPTABLE_GPA,
 						   E820_RESERVED };
-	bp->e820_table[e++] = (struct e820_entry){ 0xf0000, 0x10000, E820_RESERVED };
+	bp->e820_table[e++] = (struct e820_entry){ ACPI_GPA, 0x100000 - ACPI_GPA,
+						   E820_RESERVED };
 	/* RAM up to the hole below 4 GiB, the rest from 4 GiB (layout.h;
 	 * a Linux guest has at most 3 GiB, so today only the first) */
 	bp->e820_table[e++] = (struct e820_entry){ LINUX_KERNEL,

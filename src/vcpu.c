@@ -30,6 +30,7 @@ void vcpu_init(struct vcpu *c, struct guest *g, unsigned guest, unsigned id,
 	c->fd = -1;
 	c->run = MAP_FAILED;
 	atomic_init(&c->halt_check, false);
+	atomic_init(&c->halted_round, 0);
 	atomic_init(&c->started, false);
 	if (ncpus > 1)
 		snprintf(c->name, sizeof c->name, "vcpu%u cpu%u", guest, id);

@@ -43,6 +43,8 @@ struct vcpu {
 	struct kvm_run *run;		/* kvm->run_size bytes, shared with KVM */
 	struct kvm_regs regs;		/* registers when SYNC_REGS is missing */
 	atomic_bool halt_check;		/* the next EINTR: halted for good? */
+	atomic_uint halted_round;	/* the guest's last halt check round
+					 * that found it halted for good */
 	enum guest_status status;
 	char stopped_at[80];		/* GUEST_STOPPED: " at CS:IP ssss:iiii",
 					 * then ", halted waiting for an

@@ -16,6 +16,7 @@
 #include "hw/cmos.h"
 #include "hw/crtc.h"
 #include "hw/i8042.h"
+#include "x86/acpi.h"
 #include "x86/mptable.h"
 
 struct pc_board {
@@ -69,7 +70,18 @@ int board_pc_create(struct guest *g, struct err *e)
 	 * the I/O APIC's ID as the table gives it (MP spec §4.3.3) */
 	if (vm_ioapic_set_id(&g->vm, g->ncpus) < 0)
 		return err_set(e, "KVM_SET_IRQCHIP (I/O APIC ID): %s", strerror(errno));
-	return mptable_build(g->vm.mem, g->vm.low_size, g->ncpus, e);
+	if (mptable_build(g->vm.mem, g->vm.low_size, g->ncpus, e) < 0)
+		return -1;
+	/*
+	 * With several processors, the same in ACPI tables for an OS that
+	 * finds processors only there (Debian's kernels lack MP table
+	 * support).  ACPI's hardware-reduced platform (x86/acpi.h) takes the
+	 * 8259s and the 8254 away from Linux, so a one-processor PC keeps
+	 * the legacy interrupt and timer chips as the MP table describes them.
+	 */
+	if (g->ncpus > 1)
+		return acpi_build(g->vm.mem, g->vm.low_size, g->ncpus, e);
+	return 0;
 }
 
 void board_pc_destroy(struct guest *g)

@@ -92,8 +92,9 @@ else
 		fail "init=/nonexistent panics and the run ends (status $st after $ms ms)"
 		show
 	fi
-	# SMP: the AP started by Linux through INIT/STARTUP, found in the MP
-	# table, and the I/O APIC it lists routing the PC's interrupts
+	# SMP: the AP found in the ACPI MADT (Debian's kernel reads no MP
+	# table) and started through INIT/STARTUP, the I/O APIC routing the
+	# PC's interrupts
 	boot "$cmdline quiet minikvm.shell=1" "nproc; grep -c IO-APIC /proc/interrupts; poweroff -f
 " "vcpus[0].cpus=2"
 	nums=$(grep -x '[0-9][0-9]*' "$TMP/lines")	# nproc, then the count
