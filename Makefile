@@ -150,16 +150,16 @@ $(BUILD)/test_%: tests/unit/test_%.c $(filter-out $(BUILD)/main.o,$(OBJS))
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_MANIFEST_SRCS = src/manifest.c src/manifest_build.c src/manifest_vcpu.c \
-	src/manifest_set.c src/manifest_print.c src/yamlcheck.c src/units.c src/diag.c \
-	src/linux.c src/fileio.c src/cpu.c src/elf_image.c
+FUZZ_MANIFEST_SRCS = src/manifest/manifest.c src/manifest/manifest_build.c src/manifest/manifest_vcpu.c \
+	src/manifest/manifest_set.c src/manifest/manifest_print.c src/manifest/yamlcheck.c src/manifest/units.c src/manifest/diag.c \
+	src/boot/linux.c src/fileio.c src/boot/cpu.c src/boot/elf_image.c
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
 $(BUILD)/fuzz/fuzz_set: tests/fuzz/fuzz_set.c $(FUZZ_MANIFEST_SRCS) $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) $(LIBS)
-$(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/elf_image.c $(HDRS)
+$(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/boot/elf_image.c $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
 .PHONY: fuzz

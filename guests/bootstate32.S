@@ -1,6 +1,6 @@
 /*
  * bootstate32.S - reads back the state minikvm documents for a 32-bit
- * protected-mode vCPU (src/cpu.h, minikvm.yaml(5)) and prints it:
+ * protected-mode vCPU (src/boot/cpu.h, minikvm.yaml(5)) and prints it:
  *
  *   cs=0008 ds=0010 es=0010 fs=0010 gs=0010 ss=0010 tr=0018
  *   eflags=00000002 esp=<boot area>

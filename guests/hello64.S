@@ -1,6 +1,6 @@
 /*
  * hello64.S - a 64-bit long-mode guest: greets with one PUTS and prints
- * the state minikvm documents for long mode (src/cpu.h):
+ * the state minikvm documents for long mode (src/boot/cpu.h):
  *
  *   Hello from long mode!
  *   cs=0020 cr0=80000031 cr4=00000020 efer=00000500

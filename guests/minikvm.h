@@ -2,7 +2,7 @@
  * minikvm.h - the guest side of the minikvm hypercall ABI.
  *
  * Included by the guest programs in guests/ (GNU as, through the C
- * preprocessor) and by the VMM itself (src/hypercall.c), so that both sides
+ * preprocessor) and by the VMM itself (src/hw/hypercall.c), so that both sides
  * agree on every number.  The ABI is the one of the original Mini-KVM guests:
  *
  *   mov $FUNCTION, %al      ; function number

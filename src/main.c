@@ -24,9 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "machine.h"
-#include "stats.h"
+#include "cli/cli.h"
+#include "vmm/machine.h"
+#include "vmm/stats.h"
 
 #ifndef MINIKVM_VERSION
 #define MINIKVM_VERSION "0.1"

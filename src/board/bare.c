@@ -1,7 +1,7 @@
 /* bare.c - the bare board: the hypercall port and a polled COM1 (board.h). */
 #include "board/board_impl.h"
-#include "guest.h"
-#include "hypercall.h"
+#include "vmm/guest.h"
+#include "hw/hypercall.h"
 #include "minikvm.h"
 
 int board_bare_create(struct guest *g, struct err *e)

@@ -2,7 +2,7 @@
 #include "board/board.h"
 
 #include "board/board_impl.h"
-#include "guest.h"
+#include "vmm/guest.h"
 
 int board_create(struct guest *g, struct err *e)
 {

@@ -12,7 +12,7 @@
 
 #include "board/board.h"
 #include "board/board_impl.h"
-#include "guest.h"
+#include "vmm/guest.h"
 #include "hw/cmos.h"
 #include "hw/crtc.h"
 #include "hw/i8042.h"

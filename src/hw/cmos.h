@@ -72,7 +72,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "bus.h"
+#include "vmm/bus.h"
 
 #define CMOS_BASE 0x70		/* port of the index register */
 #define CMOS_PORTS 2		/* 0x70 index, 0x71 data */

@@ -39,7 +39,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bus.h"
+#include "vmm/bus.h"
 
 #define CRTC_BASE 0x3d4		/* port of the index register */
 #define CRTC_PORTS 2		/* 0x3D4 index, 0x3D5 data */

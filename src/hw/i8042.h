@@ -122,7 +122,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bus.h"
+#include "vmm/bus.h"
 
 #define I8042_DATA_PORT 0x60	/* data: i8042_io_data, one port */
 #define I8042_CMD_PORT 0x64	/* status/command: i8042_io_cmd, one port */

@@ -2,7 +2,7 @@
  * ACPI Specification 6.5). */
 #include "x86/acpi.h"
 
-#include "layout.h"
+#include "x86/layout.h"
 
 #include <stddef.h>
 #include <string.h>

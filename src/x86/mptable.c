@@ -3,7 +3,7 @@
  * Specification 1.4). */
 #include "x86/mptable.h"
 
-#include "layout.h"
+#include "x86/layout.h"
 
 #include <stddef.h>
 #include <string.h>

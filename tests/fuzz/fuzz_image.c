@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "elf_image.h"
+#include "boot/elf_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "manifest.h"
+#include "manifest/diag.h"
+#include "manifest/manifest.h"
 
 #define MAX_SETS 8
 #define PREFIX "--set "

@@ -3,7 +3,7 @@
 
     schemacheck.py meta       the schema is a valid draft 2020-12 schema
     schemacheck.py coverage   it describes the same fields as the libcyaml
-                              schema in src/manifest.c, both ways: keys and
+                              schema in src/manifest/manifest.c, both ways: keys and
                               their nesting, required keys, enum words,
                               sequence bounds, string lengths, and which
                               scalar check (size, duration, ...) each uses
@@ -27,8 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import validate  # noqa: E402  (the same schema loader and validator)
 
 ROOT = validate.ROOT
-MANIFEST_C = os.path.join(ROOT, "src", "manifest.c")
-MANIFEST_H = os.path.join(ROOT, "src", "manifest.h")
+MANIFEST_C = os.path.join(ROOT, "src", "manifest", "manifest.c")
+MANIFEST_H = os.path.join(ROOT, "src", "manifest", "manifest.h")
 
 # The scalar check each C field uses, and the $defs entry the JSON Schema
 # must use for the same field.
@@ -70,7 +70,7 @@ def _args(text, start):
 
 
 class CSchema:
-    """The libcyaml schema of src/manifest.c, read from its source text."""
+    """The libcyaml schema of src/manifest/manifest.c, read from its source text."""
 
     def __init__(self, c_path=MANIFEST_C, h_path=MANIFEST_H):
         text = ""
@@ -246,10 +246,10 @@ def coverage(schema):
     ckeys = {p for p, i in c.fields.items() if p and i["kind"] != "entry"}
     jkeys = {p for p in j.props if not p.endswith("[]")}
     for p in sorted(ckeys - jkeys):
-        out.append("%s: in src/manifest.c (CYAML_FIELD_%s) but not in the JSON Schema"
+        out.append("%s: in src/manifest/manifest.c (CYAML_FIELD_%s) but not in the JSON Schema"
                    % (p, c.fields[p]["macro"]))
     for p in sorted(jkeys - ckeys):
-        out.append("%s: in the JSON Schema but not in src/manifest.c" % p)
+        out.append("%s: in the JSON Schema but not in src/manifest/manifest.c" % p)
     for p in sorted(ckeys & jkeys) + [p for p, i in c.fields.items() if i["kind"] == "entry" or not p]:
         ci = c.fields[p]
         if p not in j.fields:
@@ -303,7 +303,7 @@ def coverage(schema):
                 out.append("%s: an object without additionalProperties: false" % (p or "(top level)"))
     for p in sorted(c.checks):
         if p not in c.fields:
-            out.append("%s: a scalar check in src/manifest.c for a field that does not exist" % p)
+            out.append("%s: a scalar check in src/manifest/manifest.c for a field that does not exist" % p)
     return out
 
 

@@ -25,7 +25,7 @@ import sys
 import jsonschema
 import yaml
 
-MAX_BYTES = 1 << 20     # MANIFEST_MAX_BYTES in src/manifest.h
+MAX_BYTES = 1 << 20     # MANIFEST_MAX_BYTES in src/manifest/manifest.h
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCHEMA = os.path.join(ROOT, "schemas", "minikvm.schema.json")
 

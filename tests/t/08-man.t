@@ -1,7 +1,7 @@
 #!/bin/sh
 # The manual pages: every man/*.[157] page lints clean with mandoc and
 # renders with man-db's man; and minikvm.yaml(5) documents exactly the
-# fields of the manifest schema in src/manifest.c.
+# fields of the manifest schema in src/manifest/manifest.c.
 # Needs the Debian packages mandoc and man-db.
 . tests/lib.sh
 pages=$(ls man/*.[157] 2>/dev/null)
@@ -56,7 +56,7 @@ for page in $pages; do
 done
 
 # The schema's keys, from each `static const cyaml_schema_field_t X_fields[]`
-# of src/manifest.c: top-level (manifest_fields) and vCPU (vcpu_fields) keys
+# of src/manifest/manifest.c: top-level (manifest_fields) and vCPU (vcpu_fields) keys
 # as they are, the keys of the nested mappings as X.key (timer.period).
 awk '
 /^static const cyaml_schema_field_t [a-z_]+_fields\[\]/ {
@@ -69,17 +69,17 @@ inside && /CYAML_FIELD_END/ { inside = 0; next }
 inside && match($0, /CYAML_FIELD_[A-Z_]+\("[^"]+"/) {
 	k = substr($0, RSTART, RLENGTH); sub(/^[^"]*"/, "", k); sub(/"$/, "", k)
 	print pre k
-}' src/manifest.c | sort -u >"$TMP/schema"
+}' src/manifest/manifest.c | sort -u >"$TMP/schema"
 # The fields the page documents: its `.It Ic FIELD` items.
 awk '$1 == ".It" && $2 == "Ic" { print $3 }' man/minikvm.yaml.5 | sort -u >"$TMP/doc"
 undocumented=$(comm -23 "$TMP/schema" "$TMP/doc" | tr '\n' ' ' | sed 's/ $//')
 unknown=$(comm -13 "$TMP/schema" "$TMP/doc" | tr '\n' ' ' | sed 's/ $//')
 if ! grep -qx vcpus "$TMP/schema" || ! grep -qx image "$TMP/schema"; then
-	fail "minikvm.yaml(5) against the schema: no schema fields found in src/manifest.c"
+	fail "minikvm.yaml(5) against the schema: no schema fields found in src/manifest/manifest.c"
 elif [ -z "$undocumented$unknown" ]; then
-	pass "minikvm.yaml(5) documents the $(grep -c . "$TMP/schema") fields of the schema in src/manifest.c, and no others"
+	pass "minikvm.yaml(5) documents the $(grep -c . "$TMP/schema") fields of the schema in src/manifest/manifest.c, and no others"
 else
-	fail "minikvm.yaml(5) against the schema in src/manifest.c"
+	fail "minikvm.yaml(5) against the schema in src/manifest/manifest.c"
 	[ -n "$undocumented" ] && diag "not documented as .It Ic FIELD: $undocumented"
 	[ -n "$unknown" ] && diag "documented but not in the schema: $unknown"
 fi

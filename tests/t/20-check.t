@@ -107,7 +107,7 @@ fi
 # tests/t/30-run.t, so it stays valid); fields that cannot be live in it
 # (linux: needs protected mode) are shown commented out, "#   key:".
 missing=
-for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' src/manifest.c | sort -u); do
+for key in $(sed -n 's/.*CYAML_FIELD_[A-Z_]*("\([a-z_]*\)".*/\1/p' src/manifest/manifest.c | sort -u); do
 	grep -Eq "^ *(# *)?(- )?$key:" configs/reference.yaml || missing="$missing $key"
 done
 if [ -z "$missing" ]; then

@@ -4,7 +4,7 @@
 # python3-yaml) and the helpers in tests/schema/:
 #   - it is a valid draft 2020-12 schema, every property documented with a
 #     description and a valid default, every object closed;
-#   - it has the same fields as the libcyaml schema in src/manifest.c, both
+#   - it has the same fields as the libcyaml schema in src/manifest/manifest.c, both
 #     ways (keys, nesting, required keys, enum words, bounds, scalar kinds);
 #   - every file in configs/ names it on its first line (yaml-language-server);
 #   - every manifest in configs/, configs/bench/ and tests/manifests/good/
@@ -55,7 +55,7 @@ helper() {
 helper "the schema is a valid JSON Schema draft 2020-12" $S/schemacheck.py meta
 helper "every property has a description and a valid default; every object is closed" \
 	$S/schemacheck.py docs
-helper "the schema and src/manifest.c have the same fields (keys, nesting, required, enums, bounds, kinds)" \
+helper "the schema and src/manifest/manifest.c have the same fields (keys, nesting, required, enums, bounds, kinds)" \
 	$S/schemacheck.py coverage
 
 # The first line of every manifest in configs/ points yaml-language-server

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "bus.h"
+#include "vmm/bus.h"
 
 static int n, failed;
 

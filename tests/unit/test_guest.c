@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "console.h"
-#include "guest.h"
+#include "vmm/console.h"
+#include "vmm/guest.h"
 
 int main(void)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
+#include "vmm/bus.h"
 #include "hw/i8042.h"
 #include "tap.h"
 

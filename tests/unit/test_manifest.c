@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "linux.h"
-#include "manifest.h"
-#include "units.h"
-#include "yamlcheck.h"
+#include "boot/linux.h"
+#include "manifest/manifest.h"
+#include "manifest/units.h"
+#include "manifest/yamlcheck.h"
 
 static int n_tests, n_failed;
 
