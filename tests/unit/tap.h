@@ -8,8 +8,12 @@
 #define MINIKVM_TEST_TAP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "err.h"
 #include "vmm/bus.h"
 
 static int n, failed;
@@ -49,6 +53,33 @@ static inline void tap_wr(bus_io_fn io, void *dev, uint8_t reg, uint8_t v)
 {
 	tap_out(io, dev, 0, reg);
 	tap_out(io, dev, 1, v);
+}
+
+/* A firmware table builder: mptable_build, acpi_build (x86/). */
+typedef int (*tap_table_fn)(uint8_t *mem, uint64_t mem_size, unsigned ncpus,
+			    struct err *e);
+
+/*
+ * tap_refused - BUILD over SIZE bytes of RAM with NCPUS processors, in a
+ * buffer of BUF bytes, must fail with a message in E and leave every byte
+ * of the buffer as it was.  Returns whether it did (false, with E's
+ * message "out of memory", if the buffer cannot be had).
+ */
+static inline bool tap_refused(tap_table_fn build, size_t buf, uint64_t size,
+			       unsigned ncpus, struct err *e)
+{
+	uint8_t *mem = malloc(buf);
+	size_t changed = 0;
+	int rc;
+
+	if (mem == NULL)
+		return err_set(e, "out of memory"), false;
+	memset(mem, 0xa5, buf);
+	rc = build(mem, size, ncpus, e);
+	for (size_t a = 0; a < buf; a++)
+		changed += mem[a] != 0xa5;
+	free(mem);
+	return rc == -1 && e->msg[0] && changed == 0;
 }
 
 #endif
