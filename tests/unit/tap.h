@@ -82,4 +82,42 @@ static inline bool tap_refused(tap_table_fn build, size_t buf, uint64_t size,
 	return rc == -1 && e->msg[0] && changed == 0;
 }
 
+/*
+ * tap_fits_exactly - BUILD with NCPUS in a buffer of exactly SIZE bytes
+ * (the sanitizer sees a write past it) must succeed and leave the LEN
+ * bytes SIG at offset AT.  Returns whether it did.
+ */
+static inline bool tap_fits_exactly(tap_table_fn build, size_t size, unsigned ncpus,
+				    size_t at, const char *sig, size_t len)
+{
+	uint8_t *mem = calloc(1, size);
+	struct err e = { "" };
+	bool ok;
+
+	if (mem == NULL)
+		return false;
+	ok = build(mem, size, ncpus, &e) == 0 && memcmp(mem + at, sig, len) == 0;
+	free(mem);
+	return ok;
+}
+
+/*
+ * tap_rebuild_same - in BUF bytes, a build with MANY processors then one
+ * with FEW must leave what a build with FEW alone leaves: nothing of the
+ * larger tables stays behind.  Returns whether it did.
+ */
+static inline bool tap_rebuild_same(tap_table_fn build, size_t buf, unsigned many,
+				    unsigned few)
+{
+	uint8_t *a = calloc(1, buf), *b = calloc(1, buf);
+	struct err e = { "" };
+	bool ok = a != NULL && b != NULL &&
+		  build(a, buf, many, &e) == 0 && build(a, buf, few, &e) == 0 &&
+		  build(b, buf, few, &e) == 0 && memcmp(a, b, buf) == 0;
+
+	free(a);
+	free(b);
+	return ok;
+}
+
 #endif

@@ -439,7 +439,7 @@ static void check_error(unsigned cpus, uint64_t size, const char *what)
 int main(void)
 {
 	const unsigned cases[CASES] = { 1, 2, 4, 64, ACPI_MAX_CPUS };
-	uint8_t *mem = calloc(1, MEM_SIZE), *fresh = calloc(1, MEM_SIZE), *exact;
+	uint8_t *mem = calloc(1, MEM_SIZE), *fresh = calloc(1, MEM_SIZE);
 	struct err e = { "" };
 	size_t a, changed = 0, stray = 0;
 	unsigned i;
@@ -462,18 +462,8 @@ int main(void)
 	check_error(ACPI_MAX_CPUS + 1, MEM_SIZE, "ACPI_MAX_CPUS + 1 cpus");
 	check_error(2, ACPI_MEM_MIN - 1, "RAM ending inside the tables' area");
 
-	/* exactly the RAM they need, in a buffer that size: the sanitizer
-	 * sees any write past it */
-	exact = malloc(ACPI_MEM_MIN);
-	if (exact) {
-		memset(exact, 0, ACPI_MEM_MIN);
-		ok(acpi_build(exact, ACPI_MEM_MIN, 2, &e) == 0 &&
-		   memcmp(exact + ACPI_RSDP_GPA, "RSD PTR ", 8) == 0,
-		   "RAM of exactly 0x%x bytes is enough", ACPI_MEM_MIN);
-		free(exact);
-	} else {
-		ok(false, "RAM of exactly ACPI_MEM_MIN: out of memory");
-	}
+	ok(tap_fits_exactly(acpi_build, ACPI_MEM_MIN, 2, ACPI_RSDP_GPA, "RSD PTR ", 8),
+	   "RAM of exactly 0x%x bytes is enough", ACPI_MEM_MIN);
 
 	/* building over garbage: only the area changes, and it is zero past
 	 * the last table (the MADT, last in the area) */
@@ -489,12 +479,8 @@ int main(void)
 	   "over garbage: %zu bytes changed outside, %zu non-zero in the area past the tables",
 	   changed, stray);
 
-	/* a second build with fewer processors leaves what a first one would */
-	memset(mem, 0, MEM_SIZE);
-	acpi_build(mem, MEM_SIZE, 64, &e);
-	acpi_build(mem, MEM_SIZE, 1, &e);
-	acpi_build(fresh, MEM_SIZE, 1, &e);
-	ok(memcmp(mem, fresh, MEM_SIZE) == 0, "64 then 1 processor: the same memory as 1 alone");
+	ok(tap_rebuild_same(acpi_build, MEM_SIZE, 64, 1),
+	   "64 then 1 processor: the same memory as 1 alone");
 
 	/* the PC's two builders side by side (board_pc_create): the MP table
 	 * in the EBDA and the ACPI tables keep out of each other's way, and
