@@ -42,6 +42,10 @@ LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
 # make expands as it reads them):
 # the 1K OS, a teaching kernel booted by configs/os-1k.yaml (OS1K_ELF),
 -include os-1k/os-1k.mk
+# the disk images of configs/disk.yaml and of the disk tests (DISK_IMAGES),
+-include guests/disk/disk.mk
+-include tests/disk/disk.mk
+-include tests/bench/disk/disk.mk
 # and the lab VM: real hardware-virtualisation semantics under QEMU.
 -include tests/lab/lab.mk
 
@@ -49,7 +53,7 @@ LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
 # object but main.o (tests/t/12-hw-unit.t runs the test_hw_* ones).
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-all: $(BUILD)/minikvm $(UNIT_TESTS) $(GUESTS) $(OS1K_ELF)
+all: $(BUILD)/minikvm $(UNIT_TESTS) $(GUESTS) $(OS1K_ELF) $(DISK_IMAGES)
 
 # Installs what is missing; does nothing when everything is there.
 define install_missing
@@ -126,7 +130,7 @@ uninstall:
 	done
 
 clean: os-1k-clean
-	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o $(DISK_IMAGES)
 
 -include $(OBJS:.o=.d)
 
@@ -162,8 +166,13 @@ $(BUILD)/fuzz/fuzz_set: tests/fuzz/fuzz_set.c $(FUZZ_MANIFEST_SRCS) $(HDRS)
 $(BUILD)/fuzz/fuzz_image: tests/fuzz/fuzz_image.c src/boot/elf_image.c $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
+# the ATA channel and its disk images under arbitrary port accesses
+$(BUILD)/fuzz/fuzz_ata: tests/fuzz/fuzz_ata.c src/hw/ata.c src/hw/ata_cmd.c src/hw/ata_identify.c \
+		src/block/disk.c $(HDRS)
+	mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) -lpthread
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_set $(BUILD)/fuzz/fuzz_image $(GUESTS)
+fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_set $(BUILD)/fuzz/fuzz_image $(BUILD)/fuzz/fuzz_ata $(GUESTS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 
 # configs/linux.yaml's guest: Debian's cloud kernel and a busybox-static

@@ -57,6 +57,16 @@ static const cyaml_strval_t platform_strings[] = {
 	{ "bare", PLATFORM_BARE }, { "pc", PLATFORM_PC },
 };
 
+static const cyaml_strval_t boot_strings[] = {
+	{ "image", BOOT_IMAGE }, { "disk", BOOT_DISK },
+};
+
+static const cyaml_strval_t access_strings[] = {
+	{ "read-write", DISK_MODE_READ_WRITE },
+	{ "read-only", DISK_MODE_READ_ONLY },
+	{ "snapshot", DISK_MODE_SNAPSHOT },
+};
+
 static const cyaml_strval_t when_strings[] = {
 	{ "auto", WHEN_AUTO }, { "always", WHEN_ALWAYS }, { "never", WHEN_NEVER },
 };
@@ -113,7 +123,19 @@ static const cyaml_schema_field_t linux_fields[] = {
 	CYAML_FIELD_END
 };
 
-/* image is required unless linux is given (manifest_checks) */
+static const cyaml_schema_field_t disk_fields[] = {
+	CYAML_FIELD_STRING_PTR("image", CYAML_FLAG_DEFAULT, struct raw_disk,
+			       image, 1, 4096),
+	CYAML_FIELD_ENUM("access", STRICT_ENUM, struct raw_disk, access,
+			 access_strings, N(access_strings)),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t disk_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_disk, disk_fields),
+};
+
+/* image is required unless linux or boot is given (manifest_checks) */
 static const cyaml_schema_field_t vcpu_fields[] = {
 	CYAML_FIELD_STRING_PTR("image", OPT, struct raw_vcpu, image, 1, 4096),
 	CYAML_FIELD_MAPPING_PTR("linux", OPT, struct raw_vcpu, linux_,
@@ -130,6 +152,10 @@ static const cyaml_schema_field_t vcpu_fields[] = {
 	/* a pointer: check -v prints it only when it is not the default */
 	CYAML_FIELD_ENUM_PTR("platform", STRICT_ENUM, struct raw_vcpu, platform,
 			     platform_strings, N(platform_strings)),
+	CYAML_FIELD_ENUM_PTR("boot", STRICT_ENUM, struct raw_vcpu, boot,
+			     boot_strings, N(boot_strings)),
+	CYAML_FIELD_SEQUENCE("disks", CYAML_FLAG_POINTER | OPT, struct raw_vcpu,
+			     disks, &disk_schema, 1, MANIFEST_MAX_DISKS),
 	CYAML_FIELD_END
 };
 
@@ -255,7 +281,7 @@ const struct scalar_check manifest_checks[] = {
 	{ "vcpus[].load", check_number, "an address such as 0x7c00" },
 	{ "vcpus[].stack", check_number, "an address such as 0x90000" },
 	{ "vcpus[].entry", check_entry, "an address such as 0x7c00, or SEG:OFF such as 0x07c0:0" },
-	{ "vcpus[].image|linux", NULL, NULL },
+	{ "vcpus[].image|linux|boot", NULL, NULL },
 	{ NULL, NULL, NULL },
 };
 
@@ -388,6 +414,8 @@ void manifest_free(struct manifest *m)
 		free(m->vcpus[i].image);
 		free(m->vcpus[i].initrd);
 		free(m->vcpus[i].cmdline);
+		for (size_t j = 0; j < m->vcpus[i].ndisks; j++)
+			free(m->vcpus[i].disks[j].image);
 	}
 	free(m->vcpus);
 	free(m->name);

@@ -24,6 +24,9 @@
 /* The most processors of one guest the schema allows (vcpus[].cpus); a
  * host's KVM may allow fewer (KVM_CAP_MAX_VCPUS, checked at run time). */
 #define MANIFEST_MAX_CPUS 64
+/* The most disks of one guest: an ATA channel's master and slave on the
+ * primary and the secondary channel (vcpus[].disks). */
+#define MANIFEST_MAX_DISKS 4
 /* The most runs a bench section may ask for. */
 #define BENCH_MAX_RUNS 10000
 /* Manifests larger than this many bytes are refused before parsing. */
@@ -64,6 +67,33 @@ enum platform {
 	PLATFORM_PC,
 };
 
+/* vcpus[].boot: image | disk. */
+enum boot_from {
+	BOOT_UNSET = 0,
+	BOOT_IMAGE,
+	BOOT_DISK,
+};
+
+/* vcpus[].disks[].access: what the guest's writes do to the image file. */
+enum disk_mode {
+	DISK_MODE_UNSET = 0,
+	DISK_MODE_READ_WRITE,	/* written to the file (the default) */
+	DISK_MODE_READ_ONLY,	/* refused: the guest sees an ATA error */
+	DISK_MODE_SNAPSHOT,	/* kept in memory, dropped at the end */
+};
+
+/* One disk of a guest (vcpus[].disks[N]): an ATA drive backed by a raw
+ * image file.  Position N: 0 primary master, 1 primary slave, 2 secondary
+ * master, 3 secondary slave (board/pc.c). */
+struct disk_config {
+	char *image;		/* path, resolved as vcpus[].image */
+	uint64_t size;		/* bytes, a non-zero multiple of 512, as seen
+				 * when the manifest was checked */
+	enum disk_mode access;	/* never DISK_MODE_UNSET after loading */
+	uint64_t dev, ino;	/* the file's identity (st_dev, st_ino), to
+				 * find the same file named twice */
+};
+
 /* On/off switches; three-valued so that "absent" is visible. */
 enum onoff {
 	ONOFF_UNSET = 0,
@@ -84,7 +114,8 @@ enum console_color {
 /* One vCPU entry: its own guest with its own guest-physical memory. */
 struct vcpu_config {
 	unsigned index;		/* position in vcpus:, from 0 */
-	char *image;		/* path of the image (or linux.kernel),
+	char *image;		/* path of the image (or linux.kernel; NULL
+				 * for boot: disk),
 				 * resolved against the manifest's folder;
 				 * one given by --set is relative to the
 				 * current directory (kept as given) */
@@ -111,6 +142,12 @@ struct vcpu_config {
 	unsigned cpus;		/* processors of this guest, 1..MANIFEST_MAX_CPUS */
 	bool pc;		/* platform: pc (board/pc.h); else the bare
 				 * machine; always for a Linux guest */
+	bool boot_disk;		/* boot: disk: image is NULL; processor 0
+				 * starts the boot sector of disks[0] at
+				 * 0000:7C00 (guest_boot.c); entry_cs:entry_ip,
+				 * load and stack say so */
+	size_t ndisks;		/* 0 .. MANIFEST_MAX_DISKS (PC guests only) */
+	struct disk_config disks[MANIFEST_MAX_DISKS];
 };
 
 /* A checked manifest with every default applied. */

@@ -216,6 +216,7 @@ struct manifest *manifest_build(struct builder *b, const char *file,
 		m->vcpus[i].index = (unsigned)i;
 		manifest_build_vcpu(b, m, &r->vcpus[i], &m->vcpus[i]);
 	}
+	manifest_check_shared_disks(b, m);
 	/* stdin: the one vCPU that asks; else vCPU 0 unless it declines. */
 	for (size_t i = 0; i < m->nr_vcpus; i++) {
 		char path[64];

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "manifest/manifest_raw.h"
 #include "manifest/units.h"
@@ -22,9 +23,11 @@ int manifest_print(const struct manifest *m, FILE *out)
 	char (*text)[5][MANIFEST_NUM_MAX] = calloc(m->nr_vcpus, sizeof *text);
 	bool real = m->mode == CPU_MODE_REAL;
 	enum platform pc = PLATFORM_PC;
+	enum boot_from boot_disk = BOOT_DISK;
 	char **images = calloc(m->nr_vcpus, sizeof *images);
 	char **initrds = calloc(m->nr_vcpus, sizeof *initrds);
 	struct raw_linux *linuxes = calloc(m->nr_vcpus, sizeof *linuxes);
+	struct raw_disk (*disks)[MANIFEST_MAX_DISKS] = calloc(m->nr_vcpus, sizeof *disks);
 	char period[MANIFEST_NUM_MAX], timeout[MANIFEST_NUM_MAX];
 	struct raw_timer timer = { period };
 	struct raw_console console = { m->color, m->prefix };
@@ -45,7 +48,7 @@ int manifest_print(const struct manifest *m, FILE *out)
 	bool too_large = false;
 
 	if (vcpus == NULL || text == NULL || images == NULL || initrds == NULL ||
-	    linuxes == NULL)
+	    linuxes == NULL || disks == NULL)
 		goto out;
 	units_format_duration(m->timer_period_ns, period, sizeof period);
 	units_format_duration(m->timeout_ns, timeout, sizeof timeout);
@@ -79,6 +82,22 @@ int manifest_print(const struct manifest *m, FILE *out)
 			.platform = v->pc && !v->is_linux ? &pc : NULL,
 		};
 		snprintf(text[i][4], MANIFEST_NUM_MAX, "%u", v->cpus);
+		for (size_t j = 0; j < v->ndisks; j++)
+			disks[i][j] = (struct raw_disk){
+				.image = realpath(v->disks[j].image, NULL) ?: strdup(v->disks[j].image),
+				.access = v->disks[j].access,
+			};
+		for (size_t j = 0; j < v->ndisks; j++)
+			if (disks[i][j].image == NULL)
+				goto out;	/* out of memory */
+		vcpus[i].disks = v->ndisks ? disks[i] : NULL;
+		vcpus[i].disks_count = (unsigned)v->ndisks;
+		if (v->boot_disk) {
+			/* the boot sector says where it goes and starts */
+			vcpus[i].image = NULL;
+			vcpus[i].boot = &boot_disk;
+			vcpus[i].load = vcpus[i].entry = vcpus[i].stack = NULL;
+		}
 		if (v->is_linux) {
 			if (v->initrd != NULL)
 				initrds[i] = realpath(v->initrd, NULL);
@@ -114,6 +133,10 @@ out:
 	free(images);
 	free(initrds);
 	free(linuxes);
+	for (size_t i = 0; disks != NULL && i < m->nr_vcpus; i++)
+		for (size_t j = 0; j < MANIFEST_MAX_DISKS; j++)
+			free(disks[i][j].image);
+	free(disks);
 	free(vcpus);
 	free(text);
 	if (err != CYAML_OK)

@@ -52,6 +52,11 @@ struct raw_linux {
 	char *cmdline;
 };
 
+struct raw_disk {
+	char *image;
+	enum disk_mode access;
+};
+
 struct raw_vcpu {
 	char *image;
 	struct raw_linux *linux_;
@@ -63,6 +68,9 @@ struct raw_vcpu {
 	enum onoff stdin_;
 	char *cpus;
 	enum platform *platform;	/* NULL: not given */
+	enum boot_from *boot;		/* NULL: not given */
+	struct raw_disk *disks;
+	unsigned disks_count;
 };
 
 struct raw_manifest {
@@ -166,6 +174,27 @@ struct manifest *manifest_build(struct builder *b, const char *file,
 /* manifest_build_vcpu - the vCPU entry R of M into V (V->index set). */
 void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 			 const struct raw_vcpu *r, struct vcpu_config *v);
+
+/*
+ * manifest_build_disks - V's disks (R's disks:) and its boot: each image a
+ * readable regular file, a non-zero multiple of 512 bytes, not named
+ * twice; disks only on a PC; boot: disk in real mode, with a disks[0]
+ * whose sector 0 ends in 0x55 0xAA (manifest_disk.c).  Errors go to B.
+ */
+void manifest_build_disks(struct builder *b, const struct manifest *m,
+			  const struct raw_vcpu *r, struct vcpu_config *v);
+
+/*
+ * manifest_check_shared_disks - across M's guests: an image that one guest
+ * may write (access: read-write) is named by no other guest.  Errors go to
+ * B.
+ */
+void manifest_check_shared_disks(struct builder *b, const struct manifest *m);
+
+/* manifest_resolve_path - PATH relative to the folder of MANIFEST (the
+ * manifest's own file), or as given when MANIFEST is NULL (a --set path)
+ * or PATH is absolute.  A new string, or NULL when out of memory. */
+char *manifest_resolve_path(const char *manifest, const char *path);
 
 /* manifest_set_for - the --set argument that gave the field PATH last (the
  * one that won), or NULL. */

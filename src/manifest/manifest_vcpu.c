@@ -37,6 +37,10 @@ static const struct {
 	[CPU_MODE_PROTECTED] = { 64ull << 10, 3ull << 30, 16ull << 20, "64K to 3G" },
 	[CPU_MODE_LONG] = { 64ull << 10, 64ull << 30, 16ull << 20, "64K to 64G" },
 };
+/* A PC starts in real mode whatever its memory: the guest reaches the
+ * rest after it leaves real mode (as protected mode's range). */
+static const struct { uint64_t min, max; const char *range; } pc_real_limits =
+	{ 4ull << 10, 3ull << 30, "4K to 3G for a PC, which needs 1M or more" };
 #define PAGE_SIZE 4096ull
 
 /*
@@ -45,7 +49,7 @@ static const struct {
  * on the command line, by --set) it stays relative to the current
  * directory, as every other path on the command line.  A new string.
  */
-static char *resolve_path(const char *manifest, const char *path)
+char *manifest_resolve_path(const char *manifest, const char *path)
 {
 	char *copy, *dir, *out = NULL;
 
@@ -175,10 +179,10 @@ static void build_linux(struct builder *b, const struct manifest *m,
 		return;
 	}
 	/* a path from --set is relative to the current directory */
-	v->image = resolve_path(manifest_set_for(b, AT(".linux.kernel")) ? NULL : m->file, l->kernel);
+	v->image = manifest_resolve_path(manifest_set_for(b, AT(".linux.kernel")) ? NULL : m->file, l->kernel);
 	v->cmdline = strdup(l->cmdline ? l->cmdline : LINUX_DEFAULT_CMDLINE);
 	if (l->initrd != NULL)
-		v->initrd = resolve_path(manifest_set_for(b, AT(".linux.initrd")) ? NULL : m->file,
+		v->initrd = manifest_resolve_path(manifest_set_for(b, AT(".linux.initrd")) ? NULL : m->file,
 					 l->initrd);
 	if (v->image == NULL || v->cmdline == NULL || (l->initrd && !v->initrd)) {
 		fail(b, AT(".linux"), "out of memory");
@@ -286,6 +290,7 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 	const char *why = NULL;
 	uint64_t seg = 0, off, top = 0, span[2] = { 0, 0 };
 	bool segoff = false, have_image, memory_ok = true, real = m->mode == CPU_MODE_REAL;
+	bool real_pc;
 	uint8_t magic[4];
 	size_t n;
 
@@ -293,7 +298,15 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 	v->memory = mem_limits[m->mode].dflt;
 	if (r->memory != NULL)
 		units_parse_size(r->memory, &v->memory, &why);
-	if (v->memory < mem_limits[m->mode].min || v->memory > mem_limits[m->mode].max) {
+	real_pc = real && r->platform != NULL && *r->platform == PLATFORM_PC;
+	if (real_pc && (v->memory < pc_real_limits.min || v->memory > pc_real_limits.max)) {
+		manifest_fail_rule(b, v->index, AT(".memory"), "mode .platform",
+				   "%s is out of range for real mode (expected %s)",
+				   units_format_size(v->memory, size1, sizeof size1),
+				   pc_real_limits.range);
+		memory_ok = false;
+	} else if (!real_pc && (v->memory < mem_limits[m->mode].min ||
+				v->memory > mem_limits[m->mode].max)) {
 		manifest_fail_rule(b, v->index, AT(".memory"), "mode", "%s is out of range for %s mode (expected %s)",
 				   units_format_size(v->memory, size1, sizeof size1),
 				   manifest_mode_name(m->mode), mem_limits[m->mode].range);
@@ -307,12 +320,19 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 		top = real ? v->memory : cpu_boot_area(m->mode, m->paging, v->memory);
 	}
 
+	v->color = r->color != COLOR_UNSET ? r->color :
+		   default_colors[v->index % N(default_colors)];
 	if (r->linux_ != NULL) {
 		build_linux(b, m, r, v, memory_ok, top);
 		build_platform(b, m, r, v, 0, 0);
+		manifest_build_disks(b, m, r, v);
 		v->stdin = false;
-		v->color = r->color != COLOR_UNSET ? r->color :
-			   default_colors[v->index % N(default_colors)];
+		return;
+	}
+	if ((r->boot != NULL && *r->boot == BOOT_DISK)) {
+		/* the boot sector's place: manifest_disk.c checks the rest */
+		build_platform(b, m, r, v, 0x7c00, 0x7e00);
+		manifest_build_disks(b, m, r, v);
 		return;
 	}
 	if (r->image == NULL) {	/* yamlcheck reports it; --set cannot remove it */
@@ -320,7 +340,7 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 		return;
 	}
 	/* a path from --set is relative to the current directory */
-	v->image = resolve_path(manifest_set_for(b, AT(".image")) ? NULL : m->file, r->image);
+	v->image = manifest_resolve_path(manifest_set_for(b, AT(".image")) ? NULL : m->file, r->image);
 	if (v->image == NULL) {
 		fail(b, AT(".image"), "out of memory");
 		return;
@@ -400,11 +420,10 @@ void manifest_build_vcpu(struct builder *b, const struct manifest *m,
 		if (real && v->stack == 0x10000)
 			v->stack = 0;
 	}
-	v->color = r->color != COLOR_UNSET ? r->color :
-		   default_colors[v->index % N(default_colors)];
 	if (!v->is_elf && have_image && v->load < UINT64_MAX - v->image_size)
 		build_platform(b, m, r, v, v->load, v->load + v->image_size);
 	else	/* an ELF image: where its segments lie (check_elf) */
 		build_platform(b, m, r, v, span[0], span[1]);
+	manifest_build_disks(b, m, r, v);
 #undef AT
 }

@@ -505,8 +505,8 @@ static int container_begin(struct walker *w, bool is_seq, unsigned line,
 
 /*
  * An optional field that is required unless another is there: a check
- * { "vcpus[].image|linux", NULL, ... } says vcpus[].image must be given
- * when vcpus[].linux is not.
+ * { "vcpus[].image|linux|boot", NULL, ... } says vcpus[].image must be
+ * given when neither vcpus[].linux nor vcpus[].boot is.
  */
 static bool required_unless_other(const struct walker *w, const struct frame *f,
 				  const cyaml_schema_field_t *fields, size_t i)
@@ -521,9 +521,16 @@ static bool required_unless_other(const struct walker *w, const struct frame *f,
 		    strncmp(p, w->spath, f->splen) != 0 || p[f->splen] != '.' ||
 		    strncmp(p + f->splen + 1, fields[i].key, klen) != 0)
 			continue;
-		for (size_t j = 0; fields[j].key != NULL && j < 64; j++)
-			if (strcmp(fields[j].key, bar + 1) == 0)
-				return !(f->seen & (1ull << j));
+		for (size_t j = 0; fields[j].key != NULL && j < 64; j++) {
+			size_t n = strlen(fields[j].key);
+
+			/* fields[j] is one of the alternatives after the first '|' */
+			for (const char *a = bar + 1; a != NULL; a = strchr(a, '|') ? strchr(a, '|') + 1 : NULL)
+				if (strncmp(a, fields[j].key, n) == 0 &&
+				    (a[n] == '\0' || a[n] == '|') && (f->seen & (1ull << j)))
+					return false;
+		}
+		return true;
 	}
 	return false;
 }

@@ -70,6 +70,18 @@ enum io_result bus_dispatch(const struct bus *bus, uint64_t addr, uint8_t *data,
 	return IO_OK;
 }
 
+const struct bus_device *bus_find(const struct bus *bus, uint64_t addr,
+				  unsigned size)
+{
+	for (size_t i = 0; i < bus->n; i++) {
+		const struct bus_device *d = &bus->devs[i];
+
+		if (addr - d->base < d->len)
+			return size <= d->len - (addr - d->base) ? d : NULL;
+	}
+	return NULL;
+}
+
 const char *bus_name_at(const struct bus *bus, uint64_t addr)
 {
 	for (size_t i = 0; i < bus->n; i++)

@@ -62,6 +62,15 @@ enum io_result bus_dispatch(const struct bus *bus, uint64_t addr, uint8_t *data,
 			    unsigned size, bool is_write);
 
 /*
+ * bus_find - the device that claims all of [ADDR, ADDR+SIZE), or NULL
+ * (none, or the access spans several: bus_dispatch splits those).  For a
+ * `rep ins/outs`, whose COUNT accesses all go to one address: the exit
+ * loop looks the device up once, not once per element.
+ */
+const struct bus_device *bus_find(const struct bus *bus, uint64_t addr,
+				  unsigned size);
+
+/*
  * bus_name_at - the name of the device claiming ADDR, or NULL if none
  * does (for traces and messages; a linear search).
  */

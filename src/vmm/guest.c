@@ -101,9 +101,11 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 		return -1;
 	if (cfg->is_linux)
 		return guest_load_linux(g, cfg, e);
-	if (guest_load_image(g, m, cfg, e) < 0)
+	if (!cfg->boot_disk && guest_load_image(g, m, cfg, e) < 0)
 		return -1;
-	return guest_boot_bsp(g, m, cfg, e);
+	if (guest_boot_bsp(g, m, cfg, e) < 0)
+		return -1;
+	return cfg->boot_disk ? board_boot_disk(g, e) : 0;
 }
 
 const struct kvm_regs *guest_regs(struct vcpu *c)
@@ -131,6 +133,21 @@ static enum io_result guest_pio(struct vcpu *c)
 	if (run->io.data_offset > run_size || total > run_size - run->io.data_offset) {
 		guest_diagnose(c, true, "KVM_EXIT_IO with its data outside kvm_run");
 		return IO_FAULT;
+	}
+	if (run->io.count > 1) {
+		/* a string instruction: one lookup for all its elements (an
+		 * ATA sector is 256 of them) */
+		const struct bus_device *d = bus_find(&c->g->pio, run->io.port, size);
+
+		for (uint32_t i = 0; d != NULL && i < run->io.count; i++) {
+			enum io_result r = d->io(d->owner, run->io.port - d->base,
+						 data + (size_t)i * size, size, is_write);
+
+			if (r != IO_OK)
+				return r;
+		}
+		if (d != NULL)
+			return IO_OK;
 	}
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		enum io_result r = bus_dispatch(&c->g->pio, run->io.port,

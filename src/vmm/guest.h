@@ -42,6 +42,7 @@
 enum guest_note_kind {
 	GUEST_NOTE_UNKNOWN_HYPERCALL,
 	GUEST_NOTE_IN_WITHOUT_GETCHAR,
+	GUEST_NOTE_DISK_ERROR,		/* a disk image's read or write failed */
 	GUEST_NOTE_KINDS
 };
 

@@ -226,6 +226,7 @@ void guest_diagnose(struct vcpu *c, bool registers, const char *fmt, ...)
 static const unsigned guest_note_limit[GUEST_NOTE_KINDS] = {
 	[GUEST_NOTE_UNKNOWN_HYPERCALL] = 10,
 	[GUEST_NOTE_IN_WITHOUT_GETCHAR] = 1,
+	[GUEST_NOTE_DISK_ERROR] = 10,
 };
 
 void guest_note(struct vcpu *c, enum guest_note_kind kind, const char *fmt, ...)
@@ -252,6 +253,7 @@ void guest_notes_summary(const struct guest *g)
 	static const char *const what[GUEST_NOTE_KINDS] = {
 		[GUEST_NOTE_UNKNOWN_HYPERCALL] = "unknown hypercalls",
 		[GUEST_NOTE_IN_WITHOUT_GETCHAR] = "INs from the hypercall port without GETCHAR",
+		[GUEST_NOTE_DISK_ERROR] = "disk I/O errors",
 	};
 
 	for (unsigned k = 0; k < GUEST_NOTE_KINDS; k++)

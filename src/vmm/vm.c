@@ -100,6 +100,28 @@ int vm_ioapic_set_id(const struct vm *vm, unsigned id)
 	return ioctl(vm->fd, KVM_SET_IRQCHIP, &chip);
 }
 
+int vm_pic_bios_init(const struct vm *vm)
+{
+	static const struct { uint32_t chip; uint8_t base; } pics[] = {
+		{ KVM_IRQCHIP_PIC_MASTER, 0x08 }, { KVM_IRQCHIP_PIC_SLAVE, 0x70 },
+	};
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct kvm_irqchip chip = { .chip_id = pics[i].chip };
+
+		if (ioctl(vm->fd, KVM_GET_IRQCHIP, &chip) < 0)
+			return -1;
+		chip.chip.pic.irq_base = pics[i].base;
+		chip.chip.pic.imr = 0xff;
+		chip.chip.pic.init_state = 0;	/* the ICW sequence is over */
+		chip.chip.pic.init4 = 1;	/* ICW4: 8086 mode */
+		chip.chip.pic.auto_eoi = 0;
+		if (ioctl(vm->fd, KVM_SET_IRQCHIP, &chip) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int vm_irq_line(const struct vm *vm, unsigned irq, bool level)
 {
 	struct kvm_irq_level line = { .irq = irq, .level = level };

@@ -62,6 +62,16 @@ int vm_create(struct vm *vm, const struct kvm *kvm, uint64_t mem_size,
  */
 int vm_ioapic_set_id(const struct vm *vm, unsigned id);
 
+/*
+ * vm_pic_bios_init - the in-kernel 8259As as a PC BIOS leaves them for a
+ * boot sector, as if ICW1-ICW4 had been written (8259A data sheet,
+ * "Initialization Command Words"; IBM PC/AT Technical Reference: master
+ * vectors 0x08-0x0F, slave 0x70-0x77, 8086 mode, normal EOI), but with
+ * every IRQ masked (OCW1 = 0xFF on both): there are no BIOS handlers.
+ * Returns 0, or -1 with errno (KVM_GET_IRQCHIP/KVM_SET_IRQCHIP).
+ */
+int vm_pic_bios_init(const struct vm *vm);
+
 /* vm_irq_line - sets IRQ line IRQ to LEVEL (KVM_IRQ_LINE); 0 or -1. */
 int vm_irq_line(const struct vm *vm, unsigned irq, bool level);
 

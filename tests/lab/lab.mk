@@ -35,10 +35,10 @@ $(LAB)/kernel/stamp: lab-force
 
 # After `all`: the guest images the manifests name must be built first.
 # $(BUILD)/docs-examples: the man pages' example sessions, built (Makefile).
-$(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
+$(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) $(DISK_IMAGES) \
 		$(LAB_TREE) $(LINUX_ASSETS) $(BUILD)/docs-examples | all
 	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm $(BUILD)/docs-examples
 
-$(LAB)/bench-initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) \
+$(LAB)/bench-initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) $(DISK_IMAGES) \
 		$(LAB_TREE) $(LINUX_ASSETS) | all
 	LAB_QEMU=1 tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm

@@ -101,13 +101,13 @@ class CSchema:
             self.values[name] = (m.group(1), args)
         self.checks = {}
         m = re.search(r"struct\s+scalar_check\s+\w+\s*\[\]\s*=\s*\{(.*?)\n\};", text, re.S)
-        # "A.KEY|OTHER" with no check function: KEY or OTHER is required
+        # "A.KEY|OTHER|..." with no check function: KEY or an OTHER is required
         self.either = {}
         for path, fn in re.findall(r'\{\s*"([^"]+)"\s*,\s*(\w+)\s*,', m.group(1) if m else ""):
             if "|" in path and fn == "NULL":
-                field, other = path.split("|")
+                field, *others = path.split("|")
                 parent, _, key = field.rpartition(".")
-                self.either.setdefault(parent, set()).update((key, other))
+                self.either.setdefault(parent, set()).update([key] + others)
                 continue
             self.checks[path] = fn
         # the top: the value schema that no field refers to

@@ -7,10 +7,11 @@
 # checking that every line is whole and tagged.
 . tests/lib.sh
 exp=tests/e2e/expected
-# configs/os-1k.yaml has its own test, tests/t/60-os-1k.t, and
-# configs/linux.yaml (a boot log with timestamps) tests/t/65-linux.t
+# configs/os-1k.yaml has its own test, tests/t/60-os-1k.t,
+# configs/linux.yaml (a boot log with timestamps) tests/t/65-linux.t, and
+# configs/disk.yaml (it writes its disk: run on a copy) tests/t/39-disk.t
 cases=$(ls configs/*.yaml tests/e2e/*.yaml |
-	grep -v -e '^configs/os-1k.yaml$' -e '^configs/linux.yaml$')
+	grep -v -e '^configs/os-1k.yaml$' -e '^configs/linux.yaml$' -e '^configs/disk.yaml$')
 plan_kvm $(($(echo "$cases" | wc -l) + 8))
 
 for m in $cases; do
