@@ -61,7 +61,7 @@ done
 awk '
 /^static const cyaml_schema_field_t [a-z_]+_fields\[\]/ {
 	s = $4; sub(/_fields\[\].*/, "", s)
-	pre = (s == "manifest" || s == "vcpu") ? "" : s "."
+	pre = (s == "manifest" || s == "vcpu") ? "" : s == "disk" ? "disks[]." : s "."
 	inside = 1
 	next
 }
