@@ -93,7 +93,8 @@ static enum io_result pc_bios_trap(void *owner, uint64_t offset, uint8_t *data,
 	uint64_t lin, sp;
 	const uint8_t *frame;
 	unsigned vec;
-	char name[64];
+	char name[64], from[32] = "";
+	const char *how;
 
 	(void)offset;
 	if (!is_write) {
@@ -109,17 +110,15 @@ static enum io_result pc_bios_trap(void *owner, uint64_t offset, uint8_t *data,
 	vec = (unsigned)((lin - BIOS_STUB_GPA) / BIOS_STUB_LEN);
 	sp = s.ss.base + (r->rsp & 0xffff);
 	frame = vm_gpa_to_hva(&g->vm, sp, 6);	/* IP, CS, FLAGS */
-	if (frame == NULL) {
-		guest_diagnose(c, false, "%s (int $0x%02x, AH=0x%02x) taken, and there is no BIOS (minikvm.yaml(5), BOOTING FROM A DISK); its stub",
-			       bios_vector_name(vec, name, sizeof name), vec,
-			       (unsigned)(r->rax >> 8 & 0xff));
-		return IO_FAULT;
-	}
-	guest_diagnose(c, false, "no BIOS: int $0x%02x (%s, AH=0x%02x) called at %04x:%04x; a guest booted from a disk has no BIOS services (minikvm.yaml(5), BOOTING FROM A DISK); stopped",
-		       vec, bios_vector_name(vec, name, sizeof name),
-		       (unsigned)(r->rax >> 8 & 0xff),
-		       (unsigned)(frame[2] | frame[3] << 8),
-		       (unsigned)(frame[0] | frame[1] << 8));
+	/* exceptions and IRQs come through a vector; the rest, an INT */
+	how = vec < 0x10 || (vec >= 0x70 && vec <= 0x77) ? "vector " : "int $";
+	if (frame != NULL)
+		snprintf(from, sizeof from, " called at %04x:%04x",
+			 (unsigned)(frame[2] | frame[3] << 8),
+			 (unsigned)(frame[0] | frame[1] << 8));
+	guest_diagnose(c, false, "no BIOS: %s0x%02x (%s, AH=0x%02x)%s; a guest booted from a disk has no BIOS services (minikvm.yaml(5), BOOTING FROM A DISK); stopped",
+		       how, vec, bios_vector_name(vec, name, sizeof name),
+		       (unsigned)(r->rax >> 8 & 0xff), from);
 	return IO_FAULT;
 }
 
