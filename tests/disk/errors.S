@@ -38,32 +38,16 @@
 
 	boot_sector
 
-	mov $1, %al
-	call ata_select
-	mov $CMD_IDENTIFY, %bl
-	mov $RBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	say s_slave
+	identify RBUF, drive=1
+	say s_slave
 	num RBUF+60*2
 	say s_sectors
 
-	mov $5, %eax
-	mov $'W', %bl
-	mov $WBUF, %edi
-	call fill
+	fill_sectors WBUF, $5, $1, 'W'
 	try s_write, CMD_WRITE, 5, 1, buf=WBUF
 	try s_write_ext, CMD_WRITE_EXT, 5, 1, buf=WBUF
 	try s_read5, CMD_READ, 5, 1
-	mov $RBUF, %esi
-	mov $512, %ecx
-	call cksum
-	push %eax
-	say s_cksum
-	pop %eax
-	call hex8
-	call newline
+	cksum_line s_cksum, $RBUF, $512
 	try s_end, CMD_READ, 128, 1
 	try s_across, CMD_READ, 127, 2
 	try s_end28, CMD_READ, 0x0fffffff, 1
@@ -73,14 +57,7 @@
 	try s_mult3, CMD_SET_MULT, 0, 3, xfer=ata_nodata
 	try s_mult32, CMD_SET_MULT, 0, 32, xfer=ata_nodata
 	try s_last, CMD_READ, 127, 1
-	mov $RBUF, %esi
-	mov $512, %ecx
-	call cksum
-	push %eax
-	say s_cksum
-	pop %eax
-	call hex8
-	call newline
+	cksum_line s_cksum, $RBUF, $512
 	hypercall HC_EXIT
 
 /* result: ": ok" (CF clear), or ": status XX, error YY" and the error

@@ -13,14 +13,8 @@
 #define IDBUF	0x1000
 
 	boot_sector
-	mov $1, %al
-	call ata_select
-	mov $CMD_IDENTIFY, %bl
-	mov $IDBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	say s_slave
+	identify IDBUF, drive=1
+	say s_slave
 	num IDBUF+60*2
 	say s_waiting
 	hypercall HC_GETCHAR

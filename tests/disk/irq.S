@@ -37,23 +37,11 @@
 #define RBUF		0x1000		/* 10 sectors */
 #define WBUF		0x3800		/* 3 sectors, then 10 */
 
-/* counted TEXT: prints TEXT, remembers the interrupt count */
-.macro counted text
-	say \text
-	mov irqs, %eax
-	mov %eax, irqs_before
+/* the watchdog (irq_lib's wait_irq): ticks of IRQ 0 since it was armed */
+.macro watchdog_arm
+	movl $0, ticks
 .endm
-
-/* xfer CMD, LBA, COUNT, BUF: the command, waiting for its interrupts */
-.macro xfer cmd, lba, count, buf
-	mov $\cmd, %bl
-	mov $\lba, %eax
-	mov $\count, %ecx
-	mov $\buf, %edi
-	call ata_xfer
-	jnc .Lx\@
-	call ata_fail
-.Lx\@:	call print_count
+.macro watchdog_disarm
 .endm
 
 	boot_sector
@@ -77,60 +65,21 @@
 	call ata_wait			/* (reading the status ends any INTRQ) */
 	sti
 
-	counted s_identify
-	xfer CMD_IDENTIFY, 0, 1, RBUF
-	call newline
-	counted s_read4
-	xfer CMD_READ, 0, 4, RBUF
-	mov $4 * 512, %ecx
-	call print_cksum
-	mov $20, %eax
-	mov $3, %ecx
-	mov $'I', %bl
-	mov $WBUF, %edi
-	call fill_n
-	counted s_write3
-	xfer CMD_WRITE, 20, 3, WBUF
-	call newline
-	counted s_setmult
-	mov $CMD_SET_MULT, %bl
-	mov $4, %cl
-	xor %ch, %ch
-	call nodata
+	/* each command: its interrupts counted (disk.inc) */
+	counted s_identify, CMD_IDENTIFY, $0, $1, RBUF
+	counted s_read4, CMD_READ, $0, $4, RBUF, print_cksum
+	fill_sectors WBUF, $20, $3, 'I'
+	counted s_write3, CMD_WRITE, $20, $3, WBUF
+	counted_nodata s_setmult, CMD_SET_MULT, $4
 	movb $4, ata_mult
-	counted s_readm
-	xfer CMD_READ_MULT, 0, 10, RBUF
-	mov $10 * 512, %ecx
-	call print_cksum
-	mov $40, %eax
-	mov $10, %ecx
-	mov $'J', %bl
-	mov $WBUF, %edi
-	call fill_n
-	counted s_writem
-	xfer CMD_WRITE_MULT, 40, 10, WBUF
-	call newline
-	counted s_flush
-	mov $CMD_FLUSH, %bl
-	call nodata
-	counted s_read3
-	xfer CMD_READ, 20, 3, RBUF
-	mov $20, %eax
-	mov $3, %ecx
-	mov $'I', %bl
-	mov $WBUF, %edi
-	call fill_n
-	mov $3 * 512, %ecx
-	call print_same
-	counted s_readm40
-	xfer CMD_READ_MULT, 40, 10, RBUF
-	mov $40, %eax
-	mov $10, %ecx
-	mov $'J', %bl
-	mov $WBUF, %edi
-	call fill_n
-	mov $10 * 512, %ecx
-	call print_same
+	counted s_readm, CMD_READ_MULT, $0, $10, RBUF, print_cksum
+	fill_sectors WBUF, $40, $10, 'J'
+	counted s_writem, CMD_WRITE_MULT, $40, $10, WBUF
+	counted_nodata s_flush, CMD_FLUSH
+	fill_sectors WBUF, $20, $3, 'I'	/* (WRITE MULTIPLE's data replaced them) */
+	counted s_read3, CMD_READ, $20, $3, RBUF, print_same
+	fill_sectors WBUF, $40, $10, 'J'
+	counted s_readm40, CMD_READ_MULT, $40, $10, RBUF, print_same
 
 	cli
 	mov $0xff, %al			/* everything masked again */
@@ -141,85 +90,6 @@
 	mov $CTL_NIEN, %al
 	out %al, %dx
 	hypercall HC_EXIT
-
-/* nodata: command BL (count CL, features CH) without data, then its
- * interrupt and the count */
-nodata:
-	xor %eax, %eax
-	call ata_regs28
-	call wait_irq
-	call ata_result
-	jnc 1f
-	call ata_fail
-1:	call print_count
-	call newline
-	ret
-
-/* wait_irq: waits for one more IRQ 14 than consumed so far (ata_hook);
- * keeps every register */
-wait_irq:
-	push %eax
-	movl $0, ticks
-1:	cli
-	mov irqs, %eax
-	cmp consumed, %eax
-	jne 2f
-	cmpl $WATCHDOG, ticks
-	jae 3f
-	sti
-	hlt
-	jmp 1b
-2:	incl consumed
-	sti
-	pop %eax
-	ret
-3:	die s_noirq
-
-/* print_count: ": N interrupt(s)" since `counted` */
-print_count:
-	pushal
-	say s_colon
-	mov irqs, %esi
-	sub irqs_before, %esi
-	num %esi
-	say s_interrupt
-	cmp $1, %esi
-	je 1f
-	putc 's'
-1:	popal
-	ret
-
-/* print_cksum: ", checksum X" of ECX bytes at RBUF, a newline */
-print_cksum:
-	push %ecx
-	say s_cksum
-	pop %ecx
-	mov $RBUF, %esi
-	call cksum
-	call hex8
-	call newline
-	ret
-
-/* print_same: ", as written" if ECX bytes at RBUF are those at WBUF */
-print_same:
-	mov $RBUF, %esi
-	mov $WBUF, %edi
-	repe cmpsb
-	je 1f
-	die s_differs
-1:	say s_same
-	ret
-
-/* fill_n: ECX sectors of fill's pattern (LBA EAX on, tag BL) at EDI */
-fill_n:
-	pushal
-1:	call fill
-	inc %eax
-	add $512, %edi
-	dec %ecx
-	jnz 1b
-	popal
-	ret
 
 /* the interrupt handlers (real mode: DS may be anything, CS is 0) */
 irq14:
@@ -234,10 +104,13 @@ irq14:
 	pop %dx
 	pop %ax
 	iret
-tick:
+tick:					/* the watchdog: 2 s of ticks */
 	push %ax
 	incl %cs:ticks
-	mov $PIC_EOI, %al
+	cmpl $WATCHDOG, %cs:ticks
+	jb 1f
+	movl $1, %cs:timed_out
+1:	mov $PIC_EOI, %al
 	out %al, $PIC1
 	pop %ax
 	iret
@@ -258,9 +131,6 @@ stray:					/* which one: the PICs' in-service registers */
 	hypercall HC_EXIT_STATUS
 
 	.balign 4
-irqs:	.long 0
-consumed: .long 0
-irqs_before: .long 0
 ticks:	.long 0
 	string s_identify, "IDENTIFY"
 	string s_read4, "READ SECTORS at 0, 4 sectors"
@@ -271,14 +141,9 @@ ticks:	.long 0
 	string s_flush, "FLUSH CACHE"
 	string s_read3, "READ SECTORS at 20, 3 sectors"
 	string s_readm40, "READ MULTIPLE at 40, 10 sectors"
-	string s_colon, ": "
-	string s_interrupt, " interrupt"
-	string s_cksum, ", checksum 0x"
-	string s_same, ", as written\n"
-	string s_differs, ", differs from what was written\n"
-	string s_noirq, "\nno IRQ 14 within 2 s\n"
 	string s_stray, "an interrupt from another IRQ: in service: master "
 	string s_slave, ", slave "
 
 	disk_lib
+	irq_lib WBUF
 	disk_end

@@ -50,11 +50,7 @@
 
 /* write CMD, LBA, COUNT, TAG, BUF: the sectors' patterns at BUF, written */
 .macro write cmd, lba, count, tag, buf
-	mov \lba, %eax
-	mov \count, %ecx
-	mov $\buf, %edi
-	mov $\tag, %bl
-	call fill_n
+	fill_sectors \buf, \lba, \count, \tag
 	name s_\cmd, \lba, \count
 	mov $\cmd, %bl
 	mov \lba, %eax
@@ -71,10 +67,7 @@
 	mov \lba, %eax
 	mov \count, %ecx
 	mov $RBUF, %edi
-	call ata_xfer
-	jnc .Lread\@
-	call ata_fail
-.Lread\@:
+	call ata_xfer_ok
 	mov \count, %ecx
 	shl $9, %ecx
 	mov $\buf, %esi
@@ -88,24 +81,32 @@
 	mov \lba, %eax
 	mov $1, %ecx
 	mov $RBUF, %edi
-	call ata_xfer
-	jnc .Lzread\@
-	call ata_fail
-.Lzread\@:
+	call ata_xfer_ok
 	call all_zeros
+.endm
+
+/* read_far TEXT, CMD, LBA, COUNT: prints TEXT, then CMD reads COUNT
+ * sectors to 1000:0000 (more than 64 KiB: DI wraps round, the data is
+ * not kept) */
+.macro read_far text, cmd, lba, count
+	say \text
+	mov $0x1000, %ax
+	mov %ax, %es
+	mov $\cmd, %bl
+	mov \lba, %eax
+	mov \count, %ecx
+	xor %edi, %edi
+	call ata_xfer
+	mov $0, %dx
+	mov %dx, %es
+	call ok
 .endm
 
 	boot_sector
 
 	/* the primary slave */
-	mov $1, %al
-	call ata_select
-	mov $CMD_IDENTIFY, %bl
-	mov $RBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	mov RBUF + 60 * 2, %eax
+	identify RBUF, drive=1
+	mov RBUF + 60 * 2, %eax
 	mov %eax, capacity
 	dec %eax
 	mov %eax, last_lba
@@ -125,12 +126,8 @@
 	call ata_nodata
 	call ok
 	movb $4, ata_mult
-	mov $CMD_IDENTIFY, %bl
-	mov $RBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	say s_word59
+	identify RBUF
+	say s_word59
 	mov RBUF + 59 * 2, %ax
 	call hex4
 	call newline
@@ -149,28 +146,12 @@
 	zeros CMD_READ_MULT, $199
 	zeros CMD_READ_MULT, $210
 	zeros CMD_READ, last_lba2
-	/* count 0: 256 sectors, to 1000:0000 (DI wraps round at 64 KiB) */
-	say s_count0
-	mov $0x1000, %ax
-	mov %ax, %es
-	mov $CMD_READ, %bl
-	xor %eax, %eax
-	mov $256, %ecx
-	xor %edi, %edi
-	call ata_xfer
-	mov $0, %dx
-	mov %dx, %es
-	call ok
+	/* count 0: 256 sectors */
+	read_far s_count0, CMD_READ, $0, $256
 
 	/* the secondary master */
-	mov $2, %al
-	call ata_select
-	mov $CMD_IDENTIFY, %bl
-	mov $RBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	testw $0x0400, RBUF + 83 * 2
+	identify RBUF, drive=2
+	testw $0x0400, RBUF + 83 * 2
 	jnz 1f
 	say s_nolba48
 	hypercall HC_EXIT
@@ -198,29 +179,8 @@
 	readback CMD_READ_EXT, $BIG_LBA, $2, WBUF_E
 	readback CMD_READ_EXT, last_lba, $1, WBUF_Z
 	zeros CMD_READ, $BIG_LBA & 0x0fffffff
-	say s_count257
-	mov $0x1000, %ax
-	mov %ax, %es
-	mov $CMD_READ_EXT, %bl
-	mov $1000000, %eax
-	mov $257, %ecx
-	xor %edi, %edi
-	call ata_xfer
-	mov $0, %dx
-	mov %dx, %es
-	call ok
+	read_far s_count257, CMD_READ_EXT, $1000000, $257
 	hypercall HC_EXIT
-
-/* fill_n: ECX sectors of fill's pattern (LBA EAX on, tag BL) at EDI */
-fill_n:
-	pushal
-1:	call fill
-	inc %eax
-	add $512, %edi
-	dec %ecx
-	jnz 1b
-	popal
-	ret
 
 /* ok: ": ok" if the command succeeded (CF clear), else ata_fail */
 ok:	jnc 1f

@@ -12,14 +12,8 @@
 #define WBUF	0x1200
 
 	boot_sector
-	mov $1, %al
-	call ata_select
-	mov $CMD_IDENTIFY, %bl
-	mov $IDBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	say s_writing
+	identify IDBUF, drive=1
+	say s_writing
 	num IDBUF+60*2
 	say s_sectors
 	xor %esi, %esi			/* the sector */
@@ -32,10 +26,8 @@ next:
 	mov %esi, %eax
 	mov $1, %ecx
 	mov $WBUF, %edi
-	call ata_xfer
-	jnc 1f
-	call ata_fail
-1:	say s_done
+	call ata_xfer_ok
+	say s_done
 	num %esi
 	putc '\n'
 	inc %esi

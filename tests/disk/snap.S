@@ -29,20 +29,12 @@
 	mov $\lba, %eax
 	mov $\count, %ecx
 	mov $\buf, %edi
-	call ata_xfer
-	jnc .Lop\@
-	call ata_fail
-.Lop\@:
+	call ata_xfer_ok
 .endm
 
 /* sum COUNT: ": checksum X" of COUNT sectors at RBUF */
 .macro sum count
-	say s_cksum
-	mov $RBUF, %esi
-	mov $\count * 512, %ecx
-	call cksum
-	call hex8
-	call newline
+	cksum_line s_cksum, $RBUF, $(\count * 512)
 .endm
 
 /* same COUNT, BUF: RBUF is what BUF held, COUNT sectors */
@@ -54,12 +46,7 @@
 	je .Lsame\@
 	die s_differs
 .Lsame\@:
-	say s_as_written
-	mov $RBUF, %esi
-	mov $\count * 512, %ecx
-	call cksum
-	call hex8
-	call newline
+	cksum_line s_as_written, $RBUF, $(\count * 512)
 .endm
 
 	boot_sector
@@ -68,18 +55,8 @@
 
 	op s_read10, CMD_READ, 10, 4, RBUF
 	sum 4
-	mov $10, %eax
-	mov $'P', %bl
-	mov $WBUF_P, %edi
-1:	call fill
-	inc %eax
-	add $512, %edi
-	cmp $14, %eax
-	jb 1b
-	mov $127, %eax
-	mov $'Q', %bl
-	mov $WBUF_Q, %edi
-	call fill
+	fill_sectors WBUF_P, $10, $4, 'P'
+	fill_sectors WBUF_Q, $127, $1, 'Q'
 	op s_write10, CMD_WRITE, 10, 4, WBUF_P
 	say s_ok
 	op s_write127, CMD_WRITE_EXT, 127, 1, WBUF_Q

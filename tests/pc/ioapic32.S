@@ -3,9 +3,10 @@
  * (platform: pc, protected mode, one processor), as an SMP kernel sets it
  * up (Intel 82093AA I/O APIC datasheet; MP spec §3.6 and chapter 4):
  *
- *  1. the MP table (mp.inc, as guests/smp32.S): the ISA bus's ID, the
- *     I/O APIC's ID and address, and the I/O interrupt entry of ISA IRQ 0:
- *     which INTIN of which I/O APIC;
+ *  1. the MP table (ioapic.inc's ioapic_isa_irq, through mp.inc as
+ *     guests/smp32.S reads it): the ISA bus's ID, the I/O APIC's ID and
+ *     address, and the I/O interrupt entry of ISA IRQ 0: which INTIN of
+ *     which I/O APIC;
  *  2. the I/O APIC's own registers (IOREGSEL at +0, IOWIN at +0x10): its
  *     ID (register 0, bits 27-24) and version (register 1: version in bits
  *     7-0, the highest redirection entry in bits 23-16);
@@ -24,68 +25,22 @@
  *   IRQ 0 -> INTIN 0 -> vector 0x30: 5 ticks
  * and ends with EXIT; status 1 after printing what failed.
  */
-#include "mp.inc"
-#include "pc.inc"
+#include "ioapic.inc"
 
 #define TIMER_VECTOR	0x30
 #define TICKS		5
-
-/* need VAR, NONE, LABEL: die LABEL if VAR (a dword) is still NONE */
-.macro need var, none, label
-	cmpl $\none, \var
-	jne .Lneed\@
-	die \label
-.Lneed\@:
-.endm
 
 	.code32
 	.globl _start
 _start:
 	cld
-	/* 1. the MP table (mp.inc) */
-	call mp_config
-	/* first pass: the ISA bus and the I/O APIC */
-	call mp_entries
-1:	call mp_next
-	jc 3f
-	cmpb $1, (%edi)			/* bus */
-	jne 2f
-	cmpl $0x20415349, 2(%edi)	/* "ISA " */
-	jne 1b
-	movzbl 1(%edi), %eax
-	mov %eax, isa_bus
-	jmp 1b
-2:	cmpb $2, (%edi)			/* I/O APIC */
-	jne 1b
-	movzbl 1(%edi), %eax
-	mov %eax, ioapic_id
-	mov 4(%edi), %eax
-	mov %eax, ioapic
-	jmp 1b
-3:	need isa_bus, -1, s_noisa
-	need ioapic, 0, s_noioapic
-	/* second pass: ISA IRQ 0 */
-	call mp_entries
-1:	call mp_next
-	jc 2f
-	cmpb $3, (%edi)
-	jne 1b
-	movzbl 4(%edi), %eax		/* source bus */
-	cmp isa_bus, %eax
-	jne 1b
-	cmpb $0, 5(%edi)		/* source IRQ */
-	jne 1b
-	movzbl 6(%edi), %eax		/* destination I/O APIC */
-	cmp $0xff, %eax			/* (0xFF: all of them) */
-	je 3f
-	cmp ioapic_id, %eax
-	jne 1b
-3:	movzbl 7(%edi), %eax
-	mov %eax, intin
-	movzwl 2(%edi), %eax
-	mov %eax, irq0_flags
-	jmp 1b
-2:	need intin, -1, s_noirq0
+	/* 1. the MP table: the ISA bus, the I/O APIC, ISA IRQ 0's INTIN */
+	xor %eax, %eax
+	call ioapic_isa_irq
+	jnc 1f
+	die s_noirq0
+1:	mov %eax, intin
+	mov %edx, irq0_flags
 
 	/* 2. the I/O APIC's ID and version */
 	say s_ioapic
@@ -121,34 +76,16 @@ _start:
 	je 1f
 	die s_flags
 
-1:	/* 3. PICs masked, local APIC on, IDT */
-	pic_init 0x20, 0x28, 0xff, 0xff
-	call lapic_on
-	mov $0x20, %ebx			/* stray PIC vectors: EOI to the PIC */
-1:	mov $pic_isr, %eax
-	call set_gate
-	inc %ebx
-	cmp $0x30, %ebx
-	jb 1b
+1:	/* 3. PICs masked, local APIC on, the IDT (ioapic.inc), the timer's gate */
+	call apic_init
 	mov $TIMER_VECTOR, %ebx
 	mov $timer_isr, %eax
 	call set_gate
-	mov $0xff, %ebx
-	mov $spurious_isr, %eax
-	call set_gate
-	lidt idt_desc
 
-	/* 4. the redirection entry (register 0x10 + 2 * INTIN: low, +1:
-	 * high), the destination first */
-	mov LAPIC + LAPIC_ID, %edx
-	and $0xff000000, %edx
+	/* 4. the redirection entry (ioapic.inc: the destination first) */
 	mov intin, %eax
-	lea 0x11(,%eax,2), %eax
-	call ioapic_write
 	mov $TIMER_VECTOR, %edx		/* fixed, physical, edge, high */
-	mov intin, %eax
-	lea 0x10(,%eax,2), %eax
-	call ioapic_write
+	call ioapic_route
 	pit_rate 11932			/* channel 0, mode 2, 100 Hz */
 	call tsc_mark
 wait:	cli
@@ -160,10 +97,9 @@ wait:	cli
 	sti
 	hlt
 	jmp wait
-ticked:	mov $0x10000 | TIMER_VECTOR, %edx	/* masked again */
-	mov intin, %eax
-	lea 0x10(,%eax,2), %eax
-	call ioapic_write
+ticked:	mov intin, %eax
+	mov $RTE_MASKED | TIMER_VECTOR, %edx	/* masked again */
+	call ioapic_redir
 	say s_irq0
 	num intin
 	say s_vector
@@ -179,41 +115,6 @@ timer_isr:
 	incl ticks
 	movl $0, LAPIC + LAPIC_EOI
 	iret
-pic_isr:
-	push %eax
-	mov $PIC_EOI, %al
-	out %al, $PIC2
-	out %al, $PIC1
-	pop %eax
-	iret
-spurious_isr:				/* no EOI for a spurious interrupt */
-	iret
-
-/* set_gate: IDT entry EBX -> the handler EAX (32-bit interrupt gate) */
-set_gate:
-	mov %ax, idt(,%ebx,8)
-	movw $0x08, idt + 2(,%ebx,8)
-	movw $0x8e00, idt + 4(,%ebx,8)
-	shr $16, %eax
-	mov %ax, idt + 6(,%ebx,8)
-	ret
-
-/* ioapic_read: EAX = register -> EAX; ioapic_write: EAX = register,
- * EDX = value */
-ioapic_read:
-	push %ebx
-	mov ioapic, %ebx
-	mov %eax, (%ebx)
-	mov 0x10(%ebx), %eax
-	pop %ebx
-	ret
-ioapic_write:
-	push %ebx
-	mov ioapic, %ebx
-	mov %eax, (%ebx)
-	mov %edx, 0x10(%ebx)
-	pop %ebx
-	ret
 
 /* hex8: "0x" and EAX in 8 hex digits; hex2: "0x" and AL in 2 */
 hex8:
@@ -236,8 +137,6 @@ hex2:
 	ret
 
 hexdigits: .ascii "0123456789abcdef"
-	string s_noisa, "MP: no ISA bus\n"
-	string s_noioapic, "MP: no I/O APIC\n"
 	string s_noirq0, "MP: no I/O interrupt entry for ISA IRQ 0 on the I/O APIC\n"
 	string s_nopin, "MP: IRQ 0's INTIN is past the I/O APIC's pins\n"
 	string s_flags, "MP: IRQ 0 is not 'conforms to bus' (flags 0)\n"
@@ -251,17 +150,8 @@ hexdigits: .ascii "0123456789abcdef"
 	string s_ticks, " ticks\n"
 
 	.balign 4
-isa_bus:	.long -1
-ioapic_id:	.long 0
-ioapic:		.long 0
 intin:		.long -1
 irq0_flags:	.long 0
 version:	.long 0
 pins:		.long 0
 ticks:		.long 0
-	.balign 8
-idt_desc:
-	.word 256 * 8 - 1
-	.long idt
-	.balign 8
-idt:	.skip 256 * 8

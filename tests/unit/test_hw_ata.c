@@ -100,6 +100,14 @@ static bool file_read(const char *path, uint64_t s, unsigned n, uint8_t *b)
 	return ok;
 }
 
+/* The file PATH holds the N sectors at B at sector S (N <= 300). */
+static bool file_holds(const char *path, uint64_t s, unsigned n, const uint8_t *b)
+{
+	static uint8_t f[300 * DISK_SECTOR];
+
+	return file_read(path, s, n, f) && memcmp(f, b, (size_t)n * DISK_SECTOR) == 0;
+}
+
 static void outb(struct ata_channel *ch, unsigned reg, uint8_t v)
 {
 	tap_out(ata_io_cmd, ch, reg, v);
@@ -133,16 +141,24 @@ static void data_out(struct ata_channel *ch, const uint8_t *b, unsigned size, un
 		ata_io_cmd(ch, DATA, (uint8_t *)b + i * size, size, true);
 }
 
+/* The task file (DEVICE, COUNT, LBA low, mid, high), then the command CMD. */
+static void task_file(struct ata_channel *ch, uint8_t device, uint8_t count, uint8_t lbal,
+		      uint8_t lbam, uint8_t lbah, uint8_t cmd)
+{
+	outb(ch, DEVICE, device);
+	outb(ch, COUNT, count);
+	outb(ch, LBAL, lbal);
+	outb(ch, LBAM, lbam);
+	outb(ch, LBAH, lbah);
+	outb(ch, STATUS, cmd);
+}
+
 /* An LBA28 command CMD on device DEV. */
 static void cmd28(struct ata_channel *ch, unsigned dev, uint32_t lba, uint8_t count,
 		  uint8_t cmd)
 {
-	outb(ch, DEVICE, (uint8_t)(0xe0 | dev << 4 | (lba >> 24 & 0x0f)));
-	outb(ch, COUNT, count);
-	outb(ch, LBAL, (uint8_t)lba);
-	outb(ch, LBAM, (uint8_t)(lba >> 8));
-	outb(ch, LBAH, (uint8_t)(lba >> 16));
-	outb(ch, STATUS, cmd);
+	task_file(ch, (uint8_t)(0xe0 | dev << 4 | (lba >> 24 & 0x0f)), count, (uint8_t)lba,
+		  (uint8_t)(lba >> 8), (uint8_t)(lba >> 16), cmd);
 }
 
 /* A 48-bit command: previous bytes first, as the 48-bit protocol has it. */
@@ -158,6 +174,16 @@ static void cmd48(struct ata_channel *ch, uint64_t lba, uint16_t count, uint8_t 
 	outb(ch, LBAM, (uint8_t)(lba >> 8));
 	outb(ch, LBAH, (uint8_t)(lba >> 16));
 	outb(ch, STATUS, cmd);
+}
+
+/* A DRQ block of a data-out command, N words from B with `out %ax`: true
+ * if the alternate status is then ST and the interrupts raised so far
+ * RAISES (an interrupt handler would then read the status). */
+static bool block_out(struct ata_channel *ch, const struct seen *s, const uint8_t *b,
+		      unsigned n, uint8_t st, unsigned raises)
+{
+	data_out(ch, b, 2, n);
+	return alt(ch) == st && s->raises == raises;
 }
 
 /* Reads DRQ blocks with `in %ax` into B while DRQ; returns the sectors read. */
@@ -329,12 +355,10 @@ static void test_read_write(const char *path)
 	s.raises = 0;
 	cmd28(&ch, 0, 10, 2, 0x30);
 	check(alt(&ch) == ST_DRQ && s.raises == 0, "WRITE SECTORS: DRQ at once, no interrupt");
-	data_out(&ch, b, 2, 256);
-	check(alt(&ch) == ST_DRQ && s.raises == 1, "after the first sector: INTRQ, DRQ for the next");
+	check(block_out(&ch, &s, b, 256, ST_DRQ, 1), "after the first sector: INTRQ, DRQ for the next");
 	inb(&ch, STATUS);
-	data_out(&ch, b + DISK_SECTOR, 2, 256);
-	check(alt(&ch) == ST_READY && s.raises == 2 && file_read(path, 10, 2, f) &&
-	      memcmp(f, b, 2 * DISK_SECTOR) == 0, "after the last: INTRQ, status 50, file has both sectors");
+	check(block_out(&ch, &s, b + DISK_SECTOR, 256, ST_READY, 2) && file_holds(path, 10, 2, b),
+	      "after the last: INTRQ, status 50, file has both sectors");
 	check(d.stats.pwrites == 1, "the whole command: one pwrite");
 	cmd28(&ch, 0, 10, 2, 0x20);
 	check(pio_in(&ch, f) == 2 && memcmp(f, b, 2 * DISK_SECTOR) == 0, "READ SECTORS reads them back");
@@ -351,8 +375,7 @@ static void test_read_write(const char *path)
 	pwrites = d.stats.pwrites;
 	memset(b, 0x3d, sizeof b);
 	cmd48(&ch, 600, 300, 0x34);
-	check(pio_out(&ch, b) == 300 && d.stats.pwrites == pwrites + 2 &&
-	      file_read(path, 600, 300, f) && memcmp(f, b, 300 * DISK_SECTOR) == 0,
+	check(pio_out(&ch, b) == 300 && d.stats.pwrites == pwrites + 2 && file_holds(path, 600, 300, b),
 	      "WRITE SECTORS EXT of 300 sectors: two pwrites, in the file");
 	check(inb(&ch, STATUS) == ST_READY, "... status 50");
 	ata_destroy(&ch);
@@ -408,7 +431,7 @@ static void test_multiple(const char *path)
 	struct ata_channel ch;
 	struct disk d;
 	struct seen s;
-	static uint8_t b[16 * DISK_SECTOR], f[16 * DISK_SECTOR];
+	static uint8_t b[16 * DISK_SECTOR];
 	uint8_t id[512];
 
 	open_disk(&d, path, DISK_READ_WRITE);
@@ -436,12 +459,11 @@ static void test_multiple(const char *path)
 	memset(b, 0x77, sizeof b);
 	s.raises = 0;
 	cmd48(&ch, 40, 6, 0x39);
-	data_out(&ch, b, 2, 1024);
-	check(alt(&ch) == ST_DRQ && s.raises == 1, "WRITE MULTIPLE EXT: after a block of 4, INTRQ and DRQ");
+	check(block_out(&ch, &s, b, 1024, ST_DRQ, 1),
+	      "WRITE MULTIPLE EXT: after a block of 4, INTRQ and DRQ");
 	inb(&ch, STATUS);
-	data_out(&ch, b, 2, 512);
-	check(alt(&ch) == ST_READY && s.raises == 2 && file_read(path, 40, 6, f) &&
-	      memcmp(f, b, 6 * DISK_SECTOR) == 0, "... the last block of 2: done, in the file");
+	check(block_out(&ch, &s, b, 512, ST_READY, 2) && file_holds(path, 40, 6, b),
+	      "... the last block of 2: done, in the file");
 	ata_destroy(&ch);
 	disk_close(&d);
 }
@@ -589,21 +611,12 @@ static void test_slave_snapshot_chs(const char *path, const char *snap_path)
 	check(memcmp(id + 20, "IMINVK-M411-", 12) == 0, "slave serial MINIKVM-14-1");
 
 	/* CHS: cylinder 0, head 1, sector 1 is LBA 63 with 16/63 */
-	outb(&ch, DEVICE, 0xa1);
-	outb(&ch, COUNT, 1);
-	outb(&ch, LBAL, 1);
-	outb(&ch, LBAM, 0);
-	outb(&ch, LBAH, 0);
-	outb(&ch, STATUS, 0x20);
+	task_file(&ch, 0xa1, 1, 1, 0, 0, 0x20);	/* head 1; 1 sector at sector 1, cylinder 0 */
 	check(pio_in(&ch, f) == 1 && is_pattern(f, 63, 1), "CHS 0/1/1 with 16 heads, 63 sectors: LBA 63");
 	outb(&ch, DEVICE, 0xa3);	/* 4 heads */
 	outb(&ch, COUNT, 17);
 	outb(&ch, STATUS, 0x91);
-	outb(&ch, DEVICE, 0xa1);
-	outb(&ch, COUNT, 1);
-	outb(&ch, LBAL, 2);
-	outb(&ch, LBAM, 1);
-	outb(&ch, STATUS, 0x20);
+	task_file(&ch, 0xa1, 1, 2, 1, 0, 0x20);	/* sector 2, cylinder 1 */
 	check(pio_in(&ch, f) == 1 && is_pattern(f, (1 * 4 + 1) * 17 + 1, 1),
 	      "after INITIALIZE DEVICE PARAMETERS 4/17: CHS 1/1/2 is LBA 86");
 	outb(&ch, LBAL, 0);
