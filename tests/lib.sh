@@ -106,6 +106,24 @@ now_ms() {
 	esac
 }
 
+# refused_verdict WHAT EXP NAME: after a run ($st, $TMP/err) of a guest
+# needing the mode EXP/NAME.needs names on a host that refuses it, WHAT
+# passes if the status is 1 and stderr matches each regexp of
+# EXP/NAME.refused.
+refused_verdict() {
+	why=
+	[ "$st" -eq 1 ] || why="status $st, expected 1"
+	while IFS= read -r re; do
+		grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
+	done <"$2/$3.refused"
+	if [ -z "$why" ]; then
+		pass "$1: this host refuses $(cat "$2/$3.needs"), and the diagnosis says so"
+	else
+		fail "$1 on a host that refuses $(cat "$2/$3.needs") ($why)"
+		sed 's/^/# stderr: /' "$TMP/err" | head -10
+	fi
+}
+
 # run_case MANIFEST EXPECTED_DIR: runs MANIFEST and checks its status
 # (NAME.status, default 0), stdout (NAME.out) and stderr (NAME.stderr:
 # extended regexps that must each match a line; without it stderr must be
@@ -122,17 +140,7 @@ run_case() {
 	if [ -f "$exp/$name.needs" ] && ! "$MINIKVM" doctor --mode "$(cat "$exp/$name.needs")"; then
 		st=0
 		"$MINIKVM" run --no-color "$1" </dev/null >/dev/null 2>"$TMP/err" || st=$?
-		why=
-		[ "$st" -eq 1 ] || why="status $st, expected 1"
-		while IFS= read -r re; do
-			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
-		done <"$exp/$name.refused"
-		if [ -z "$why" ]; then
-			pass "run $1: this host refuses $(cat "$exp/$name.needs"), and the diagnosis says so"
-		else
-			fail "run $1 on a host that refuses $(cat "$exp/$name.needs") ($why)"
-			sed 's/^/# stderr: /' "$TMP/err" | head -10
-		fi
+		refused_verdict "run $1" "$exp" "$name"
 		return
 	fi
 	in=/dev/null

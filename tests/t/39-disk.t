@@ -48,17 +48,7 @@ refuses() {
 # $exp/NAME.refused instead (the lab runs every mode).
 expect() {
 	if refuses "$2"; then
-		why=
-		[ "$st" -eq 1 ] || why="status $st, expected 1"
-		while IFS= read -r re; do
-			grep -Eq -- "$re" "$TMP/err" || why="$why; stderr lacks /$re/"
-		done <"$exp/$2.refused"
-		if [ -z "$why" ]; then
-			pass "$1: this host refuses $(cat "$exp/$2.needs"), and the diagnosis says so"
-		else
-			fail "$1 on a host that refuses $(cat "$exp/$2.needs") ($why)"
-			sed 's/^/# stderr: /' "$TMP/err" | head -10
-		fi
+		refused_verdict "$1" "$exp" "$2"
 		return
 	fi
 	want=0
