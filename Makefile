@@ -130,7 +130,7 @@ uninstall:
 	done
 
 clean: os-1k-clean
-	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o $(DISK_IMAGES)
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o $(DISK_IMAGES) tests/disk/*.o guests/disk/*.o tests/bench/disk/*.o
 
 -include $(OBJS:.o=.d)
 
