@@ -31,11 +31,29 @@ void uart_init(struct uart *u, struct guest *g)
 	*u = (struct uart){ .g = g, .lcr = 0x03, .dll = 0x0c };
 	atomic_init(&u->rx_ready, false);
 	pthread_mutex_init(&u->lock, NULL);
+	pthread_mutex_init(&u->out_lock, NULL);
 }
 
 void uart_destroy(struct uart *u)
 {
 	pthread_mutex_destroy(&u->lock);
+	pthread_mutex_destroy(&u->out_lock);
+}
+
+void uart_set_output(struct uart *u, struct console *con, unsigned index,
+		     unsigned color)
+{
+	console_chan_init(con, &u->out, index, color);
+	u->shared_out = true;
+}
+
+void uart_flush(struct uart *u)
+{
+	if (!u->shared_out)
+		return;
+	pthread_mutex_lock(&u->out_lock);
+	console_flush(&u->out);
+	pthread_mutex_unlock(&u->out_lock);
 }
 
 void uart_enable_irq(struct uart *u)
@@ -136,9 +154,14 @@ static void uart_write(struct uart *u, unsigned reg, uint8_t v)
 		if (dlab) {
 			u->dll = v;
 		} else {
-			/* the processor that wrote it: its own line buffer */
-			if (vcpu_current() != NULL)
+			if (u->shared_out) {
+				pthread_mutex_lock(&u->out_lock);
+				console_putc(&u->out, v);
+				pthread_mutex_unlock(&u->out_lock);
+			} else if (vcpu_current() != NULL) {
+				/* the guest's only processor: its channel */
 				console_putc(&vcpu_current()->out, v);
+			}
 			u->thri = true;		/* sent at once: THR empty again */
 		}
 		break;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "vmm/bus.h"
+#include "vmm/console.h"
 
 #define UART_COM1_BASE 0x3f8
 #define UART_PORTS 8
@@ -37,7 +38,25 @@ struct uart {
 	bool level;		/* what IRQ 4 was last set to */
 	atomic_bool rx_ready;	/* an input byte (or the end) waits */
 	pthread_mutex_t lock;	/* orders updates of IRQ 4 */
+	/* Output: a one-processor guest's bytes go to its processor's
+	 * channel; with several processors, to this one of its own, in the
+	 * order the THR received them, whichever processor wrote each (an
+	 * OS moves a process between processors mid-line). */
+	bool shared_out;	/* uart_set_output was called */
+	struct console_chan out;
+	pthread_mutex_t out_lock;	/* orders writes to OUT */
 };
+
+/*
+ * uart_set_output - for a guest with several processors: THR bytes go to
+ * a channel of the UART's own in CON (console_chan_init with INDEX and
+ * COLOR), in the order they were written.  Flushed by uart_flush.
+ */
+void uart_set_output(struct uart *u, struct console *con, unsigned index,
+		     unsigned color);
+
+/* uart_flush - writes out the UART's own channel's partial line, if any. */
+void uart_flush(struct uart *u);
 
 /* uart_enable_irq - wires the UART to IRQ 4 of the guest's irqchip. */
 void uart_enable_irq(struct uart *u);

@@ -72,6 +72,8 @@ int guest_create(struct guest *g, const struct kvm *kvm,
 		vcpu_init(&g->cpus[i], g, g->index, i, ncpus);
 		console_chan_init(con, &g->cpus[i].out, g->index, color);
 	}
+	if (ncpus > 1)	/* one serial line, however many processors write it */
+		uart_set_output(&g->uart, con, g->index, color);
 
 	/* Linux turns paging on at once: say so now, not at a triple fault */
 	if (cfg->is_linux && !probe_mode_runs(PROBE_PROTECTED_PAGING))
@@ -354,6 +356,7 @@ void guest_flush(struct guest *g)
 {
 	for (unsigned i = 0; i < g->ncpus; i++)
 		console_flush(&g->cpus[i].out);
+	uart_flush(&g->uart);
 }
 
 void guest_destroy(struct guest *g)

@@ -189,6 +189,8 @@ static void guest_report(struct vcpu *c, bool registers, const char *note,
 	bool have;
 
 	console_flush(&c->out);	/* its output before the message */
+	if (c->g != NULL)
+		uart_flush(&c->g->uart);
 	have = guest_where(c, where, sizeof where, &s, &r, true);
 	if (note != NULL)
 		snprintf(line, sizeof line, "minikvm: %s: %s\n", name, note);
