@@ -154,7 +154,7 @@ $(BUILD)/test_%: tests/unit/test_%.c $(filter-out $(BUILD)/main.o,$(OBJS))
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
-FUZZ_MANIFEST_SRCS = src/manifest/manifest.c src/manifest/manifest_build.c src/manifest/manifest_vcpu.c \
+FUZZ_MANIFEST_SRCS = src/manifest/manifest.c src/manifest/manifest_build.c src/manifest/manifest_vcpu.c src/manifest/manifest_disk.c \
 	src/manifest/manifest_set.c src/manifest/manifest_print.c src/manifest/yamlcheck.c src/manifest/units.c src/manifest/diag.c \
 	src/boot/linux.c src/fileio.c src/boot/cpu.c src/boot/elf_image.c
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(FUZZ_MANIFEST_SRCS) $(HDRS)
