@@ -17,7 +17,7 @@
 . tests/lib.sh
 d=tests/disk
 exp=$d/expected
-plan_kvm 23
+plan_kvm 24
 
 GIB300=322122547200	# 300 GiB: 629145600 sectors, more than 2^28
 
@@ -310,6 +310,8 @@ run_disk $d/bios13.yaml
 expect "a boot sector calling INT 0x13 (AH=0x02): one line naming the missing BIOS service, status 1" bios13
 run_disk $d/bios10.yaml
 expect "a boot sector calling INT 0x10 (AH=0x0e): one line naming the missing BIOS service, status 1" bios10
+run_disk $d/biosud.yaml
+expect "a boot sector taking #UD (UD2): one line naming exception vector 0x06 and where, status 1" biosud
 
 # 22-23: protected mode with paging, on a copy of data.img
 cp $d/data.img "$TMP/pm.img"
