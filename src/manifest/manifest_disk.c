@@ -137,8 +137,7 @@ void manifest_build_disks(struct builder *b, const struct manifest *m,
 			fail(b, field, "'%s' %s", manifest_shown_path(d->image), why);
 		else if (why != NULL)
 			fail(b, field, "cannot use '%s': %s", manifest_shown_path(d->image), why);
-		else if (d->access != DISK_MODE_READ_ONLY && access(d->image, W_OK) < 0 &&
-			 d->access == DISK_MODE_READ_WRITE)
+		else if (d->access == DISK_MODE_READ_WRITE && access(d->image, W_OK) < 0)
 			manifest_fail_rule(b, v->index, field, AT(".disks[%u].access", i),
 					   "cannot be written: %s (expected a file the guest may write, or access: read-only or snapshot)",
 					   strerror(errno));
