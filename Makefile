@@ -17,7 +17,7 @@ LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml 
 # Debian packages: what building and running needs (make run), and what
 # the tests need on top (make check; .ci/run installs both).
 RUN_DEBS = build-essential pkg-config libcyaml-dev libyaml-dev libjson-c-dev
-TEST_DEBS = perl bsdutils clang libclang-rt-14-dev time valgrind mandoc man-db \
+TEST_DEBS = perl bsdutils clang libclang-rt-14-dev time valgrind mandoc man-db gdb \
 	python3-jsonschema python3-yaml $(LAB_DEBS)
 
 BUILD = build
@@ -27,7 +27,7 @@ OBJS = $(SRCS:src/%.c=$(BUILD)/%.o)
 # Guests: NAME.S is a 16-bit flat binary; NAME32.S and NAME64.S are ELF32
 # and ELF64 images linked at 1 MiB (protected and long mode).
 GUEST_SRCS = $(wildcard guests/*.S tests/guests/*.S tests/hostile/*.S)
-GUEST_SRCS += $(wildcard tests/promises/*.S tests/pc/*.S)
+GUEST_SRCS += $(wildcard tests/promises/*.S tests/pc/*.S) tests/gdb/real16.S
 GUEST_ELF_SRCS = $(filter %32.S %64.S,$(GUEST_SRCS))
 GUESTS = $(patsubst %.S,%.bin,$(filter-out $(GUEST_ELF_SRCS),$(GUEST_SRCS))) \
 	 $(patsubst %.S,%.elf,$(GUEST_ELF_SRCS))
@@ -44,6 +44,8 @@ LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
 -include os-1k/os-1k.mk
 # the disk images of configs/disk.yaml and of the disk tests (DISK_IMAGES),
 -include guests/disk/disk.mk
+# the guests of the gdb tests (GDB_GUESTS) and the gdb protocol test's target
+include tests/gdb/gdb.mk
 -include tests/disk/disk.mk
 -include tests/bench/disk/disk.mk
 # and the lab VM: real hardware-virtualisation semantics under QEMU.
@@ -53,7 +55,7 @@ LINUX_ASSETS = build/linux/vmlinuz build/linux/initramfs
 # object but main.o (tests/t/12-hw-unit.t runs the test_hw_* ones).
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 
-all: $(BUILD)/minikvm $(UNIT_TESTS) $(GUESTS) $(OS1K_ELF) $(DISK_IMAGES)
+all: $(BUILD)/minikvm $(UNIT_TESTS) $(GUESTS) $(OS1K_ELF) $(DISK_IMAGES) $(GDB_GUESTS) $(BUILD)/gdb-mock
 
 # Installs what is missing; does nothing when everything is there.
 define install_missing
@@ -130,7 +132,7 @@ uninstall:
 	done
 
 clean: os-1k-clean
-	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o $(DISK_IMAGES) tests/disk/*.o guests/disk/*.o tests/bench/disk/*.o
+	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o $(DISK_IMAGES) tests/disk/*.o guests/disk/*.o tests/bench/disk/*.o tests/gdb/*.bin tests/gdb/*.elf tests/gdb/*.o
 
 -include $(OBJS:.o=.d)
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "debug/gdbstub.h"
 #include "err.h"
 #include "vmm/machine.h"
 #include "manifest/manifest.h"
@@ -34,6 +35,9 @@ static const char run_usage[] =
 	"  --stats[=json:FILE]  at the end, what each vCPU cost: a table on standard\n"
 	"                       error, or JSON in FILE (json:- : on standard output,\n"
 	"                       after the guest output)\n"
+	"  --gdb[=ADDRESS]      serve gdb's remote protocol on ADDRESS, HOST:PORT\n"
+	"                       (default 127.0.0.1:1234) or unix:PATH; every vCPU\n"
+	"                       waits for the debugger before its first instruction\n"
 	"  -h, --help           print this help and exit\n"
 	"\n"
 	"Exit status:\n"
@@ -43,6 +47,7 @@ static const char run_usage[] =
 	"    2  usage or manifest error\n"
 	"  124  limits.timeout passed\n"
 	"  130  interrupted by SIGINT\n"
+	"  137  ended by gdb's kill (--gdb)\n"
 	"  141  standard output's reader went away (as if by SIGPIPE)\n"
 	"  143  terminated by SIGTERM\n";
 
@@ -98,7 +103,7 @@ static int parse_trace(const char *arg, struct trace *t, struct out_file *out)
 /* `minikvm run [OPTION]... MANIFEST`; the exit status. */
 int cmd_run(int argc, char **argv, uint64_t t_start)
 {
-	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS, OPT_SET };
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS, OPT_SET, OPT_GDB };
 	static const char shorts[] = "h";
 	static const struct option opts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
@@ -106,6 +111,7 @@ int cmd_run(int argc, char **argv, uint64_t t_start)
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "trace", optional_argument, NULL, OPT_TRACE },
 		{ "stats", optional_argument, NULL, OPT_STATS },
+		{ "gdb", optional_argument, NULL, OPT_GDB },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -116,6 +122,7 @@ int cmd_run(int argc, char **argv, uint64_t t_start)
 	bool stats_json = false;
 	struct sets sets = { 0 };
 	struct manifest *m = NULL;
+	struct err e;
 	int status = STATUS_OK, c;
 
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -143,6 +150,13 @@ int cmd_run(int argc, char **argv, uint64_t t_start)
 			if ((status = parse_stats(optarg, &stats_out, &stats_json)) != 0)
 				goto out;
 			opt.stats = true;
+			break;
+		case OPT_GDB:	/* the last one counts */
+			opt.gdb = optarg != NULL ? optarg : "127.0.0.1:1234";
+			if (!gdbstub_address_ok(opt.gdb, &e)) {
+				status = cli_usage_error("run", "%s", e.msg);
+				goto out;
+			}
 			break;
 		case 'h':
 			fputs(run_usage, stdout);

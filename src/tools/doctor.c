@@ -13,6 +13,7 @@
 
 #include "vmm/kvm.h"
 #include "vmm/probe.h"
+#include "vmm/probe_debug.h"
 
 /* The vendor module that provides /dev/kvm: kvm_intel, kvm_amd, kvm_pvm... */
 static void kvm_module(char *buf, size_t len)
@@ -101,6 +102,42 @@ static bool jbool(json_object *o, const char *key)
 	return json_object_get_boolean(json_object_object_get(o, key));
 }
 
+/*
+ * The guest-debugging section: per feature of probe_debug.h, whether it
+ * exits and what a gdb user of `minikvm run --gdb` gets from that
+ * (debug/gdb_bp.h: an int3 where it exits, else a free debug register
+ * where those exit, else single-stepping; write watchpoints in a debug
+ * register, else by single-stepping; read and access ones only in debug
+ * registers).
+ */
+static void print_debug(FILE *out, json_object *d)
+{
+	bool step = jbool(d, "single_step"), insn = jbool(d, "hw_insn");
+	const char *slow = step ? "uses single-stepping (slow)" : "is refused";
+
+	fprintf(out, "guest debug   (probe: KVM_SET_GUEST_DEBUG on a real-mode guest; %d s limit each)\n",
+		PROBE_LIMIT_S);
+	fprintf(out, "  %-21s %s\n", "single-step", step ?
+		"yes - gdb's stepi, step and next work" : "no - gdb cannot step the guest");
+	if (insn)
+		fprintf(out, "  %-21s yes - hbreak uses DR0-DR3 (4 at once)\n", "hw-breakpoints");
+	else
+		fprintf(out, "  %-21s no - hbreak %s\n", "hw-breakpoints", slow);
+	fprintf(out, "  %-21s %s\n", "hw-watchpoints", jbool(d, "hw_data") ?
+		"yes - watch, rwatch and awatch use DR0-DR3" :
+		step ? "no - watch uses single-stepping (slow); rwatch and awatch are refused" :
+		       "no - watch, rwatch and awatch are refused");
+	if (jbool(d, "sw_bp"))
+		fprintf(out, "  %-21s yes - break writes an int3\n", "sw-breakpoints");
+	else if (insn)
+		fprintf(out, "  %-21s no - int3 does not exit: break uses DR0-DR3%s\n", "sw-breakpoints",
+			step ? ", then single-stepping (slow)" : " (4 at once)");
+	else
+		fprintf(out, "  %-21s no - int3 does not exit: break %s\n", "sw-breakpoints", slow);
+	if (*jstr(d, "problem"))
+		fprintf(out, "  (%s)\n", jstr(d, "problem"));
+}
+
 /* The report for people, from the same object as the JSON one. */
 static void print_text(FILE *out, json_object *root)
 {
@@ -153,6 +190,7 @@ static void print_text(FILE *out, json_object *root)
 		else
 			fprintf(out, "  %-21s runs (too slow to time)\n", mname);
 	}
+	print_debug(out, json_object_object_get(root, "debug"));
 }
 
 /* The facts about this host that doctor and bench both report. */
@@ -187,9 +225,22 @@ void doctor_host_facts(json_object *o)
 	host_facts(o, api);
 }
 
+/* The "debug" object: probe_debug.h's four features, and why not. */
+static void debug_facts(const struct kvm *kvm, json_object *o)
+{
+	struct probe_debug p;
+
+	probe_debug_run(kvm, &p);
+	json_object_object_add(o, "single_step", json_object_new_boolean(p.single_step));
+	json_object_object_add(o, "hw_insn", json_object_new_boolean(p.hw_insn));
+	json_object_object_add(o, "hw_data", json_object_new_boolean(p.hw_data));
+	json_object_object_add(o, "sw_bp", json_object_new_boolean(p.sw_bp));
+	json_object_object_add(o, "problem", p.why[0] ? json_object_new_string(p.why) : NULL);
+}
+
 int doctor_report(FILE *out, bool json)
 {
-	json_object *root = json_object_new_object(), *jcaps, *jmodes;
+	json_object *root = json_object_new_object(), *jcaps, *jmodes, *jdebug;
 	struct kvm kvm;
 	struct err e = { "" };
 	bool usable = kvm_open(&kvm, &e) == 0;
@@ -201,6 +252,7 @@ int doctor_report(FILE *out, bool json)
 
 	jcaps = json_object_new_object();
 	jmodes = json_object_new_object();
+	jdebug = json_object_new_object();
 	if (usable) {
 		for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
 			int v = ioctl(kvm.fd, KVM_CHECK_EXTENSION, caps[i].cap);
@@ -220,10 +272,12 @@ int doctor_report(FILE *out, bool json)
 			json_object_object_add(jm, "problem", p.runs ? NULL : json_object_new_string(p.why));
 			json_object_object_add(jmodes, probe_mode_name((enum probe_mode)m), jm);
 		}
+		debug_facts(&kvm, jdebug);
 		kvm_close(&kvm);
 	}
 	json_object_object_add(root, "capabilities", jcaps);
 	json_object_object_add(root, "modes", jmodes);
+	json_object_object_add(root, "debug", jdebug);
 	if (json)
 		fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	else

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 
 #include "board/board.h"
+#include "debug/gdbstub.h"
 #include "boot/cpu.h"
 #include "vmm/probe.h"
 
@@ -244,6 +245,8 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 
 	if (g->trace != NULL)	/* the trace shows CS: have KVM hand it over */
 		run->kvm_valid_regs |= KVM_SYNC_X86_SREGS;
+	if (g->dbg != NULL)	/* stopped before the first instruction */
+		gdbstub_vcpu_start(c);
 	st->t_first_run = stats_now();
 	for (;;) {
 		if (atomic_load_explicit(&g->stop, memory_order_relaxed)) {
@@ -274,7 +277,10 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 				return GUEST_DONE;
 			}
 			/* a stop request, a stray signal, or (EAGAIN) an AP's
-			 * first KVM_RUN after INIT: run again */
+			 * first KVM_RUN after INIT: run again (the debugger's
+			 * stop parks it first) */
+			if (err == EINTR && g->dbg != NULL)
+				gdbstub_vcpu_intr(c);
 			if (err == EINTR || err == EAGAIN)
 				continue;
 			guest_diagnose(c, false, "KVM_RUN: %s", strerror(err));
@@ -296,6 +302,12 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 			r = IO_EXIT;
 			break;
 		case KVM_EXIT_INTR:
+			r = IO_OK;
+			break;
+		case KVM_EXIT_DEBUG:
+			if (g->dbg == NULL)
+				return guest_fault(c);
+			gdbstub_vcpu_debug(c);
 			r = IO_OK;
 			break;
 		default:
@@ -320,6 +332,8 @@ bool guest_run_vcpu(struct vcpu *c)
 
 	vcpu_set_current(c);
 	c->status = guest_loop(c, &t_exit);
+	if (g->dbg != NULL)
+		gdbstub_vcpu_end(c);
 	if (c->status == GUEST_DONE || c->status == GUEST_FAILED)
 		guest_end(c, c->status);
 	if (st->timing && t_exit)
@@ -342,6 +356,8 @@ void guest_stop(struct guest *g)
 	struct vcpu *self = vcpu_current();
 
 	atomic_store(&g->stop, true);
+	if (g->dbg != NULL)	/* processors parked by the debugger wake */
+		gdbstub_wake(g->dbg);
 	for (unsigned i = 0; i < g->ncpus; i++) {
 		struct vcpu *c = &g->cpus[i];
 

@@ -53,6 +53,7 @@ enum guest_board {
 };
 
 struct pc_board;
+struct gdbstub;
 
 struct guest {
 	unsigned index;			/* its entry in the manifest's vcpus: */
@@ -82,6 +83,7 @@ struct guest {
 	atomic_ullong notes_hidden[GUEST_NOTE_KINDS];	/* over the limit */
 	unsigned exit_status;		/* from EXIT_STATUS; 0 after EXIT */
 	const struct trace *trace;	/* --trace, or NULL */
+	struct gdbstub *dbg;		/* --gdb (debug/gdbstub.h), or NULL */
 };
 
 /*

@@ -16,11 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debug/gdbstub.h"
 #include "vmm/console.h"
 #include "vmm/guest.h"
 #include "vmm/hostmem.h"
 #include "vmm/kvm.h"
 #include "vmm/msgs.h"
+#include "vmm/probe_debug.h"
 #include "vmm/stats.h"
 #include "vmm/ticker.h"
 #include "manifest/units.h"
@@ -174,26 +176,34 @@ static int ms_until(uint64_t deadline, uint64_t now)
  * status: STATUS_OK when the guests ended or the output failed (the
  * caller looks at both), else the timeout's or the signal's.
  */
-static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
-		    struct console *con, struct msgs *ms, int done_fd, int sig_fd)
+/* The deadline limits.timeout sets from START (0: none), saturated: any
+ * timeout the manifest accepts (to 2^64-1 ns) holds. */
+static uint64_t deadline_from(const struct manifest *m, uint64_t start)
 {
-	uint64_t start = stats_now(), deadline = 0;
+	if (m->timeout_ns == 0)
+		return 0;
+	return m->timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + m->timeout_ns;
+}
+
+static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
+		    struct console *con, struct msgs *ms, int done_fd, int sig_fd,
+		    struct gdbstub *dbg)
+{
+	/* under --gdb the timeout waits for the debugger to detach */
+	uint64_t deadline = dbg != NULL ? 0 : deadline_from(m, stats_now());
 	size_t ended = 0;
 	int status = STATUS_OK;
 	bool any_linux = false;
 
-	/* saturated: any timeout the manifest accepts (to 2^64-1 ns) holds */
-	if (m->timeout_ns != 0)
-		deadline = m->timeout_ns > UINT64_MAX - start ? UINT64_MAX :
-			   start + m->timeout_ns;
 	for (size_t i = 0; i < n; i++)
 		any_linux |= m->vcpus[i].is_linux;
 
 	while (ended < n) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = done_fd, .events = POLLIN },
 			{ .fd = sig_fd, .events = POLLIN },
 			{ .fd = con->event_fd, .events = POLLIN },
+			{ .fd = dbg != NULL ? gdbstub_event_fd(dbg) : -1, .events = POLLIN },
 		};
 		int timeout_ms = -1, rc;
 
@@ -202,7 +212,7 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		/* Linux guests: look for a halt with interrupts off */
 		if (any_linux && (timeout_ms < 0 || timeout_ms > HALT_CHECK_MS))
 			timeout_ms = HALT_CHECK_MS;
-		rc = poll(fds, 3, timeout_ms);
+		rc = poll(fds, 4, timeout_ms);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0) {
@@ -231,6 +241,18 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 		}
 		if (fds[2].revents & POLLIN)
 			break;	/* the output failed: nothing more can be said */
+		if (fds[3].revents & POLLIN) {
+			uint64_t count;
+
+			if (read(fds[3].fd, &count, sizeof count) < 0 && errno != EAGAIN)
+				continue;
+			if (gdbstub_killed(dbg)) {
+				status = STATUS_KILLED;
+				break;
+			}
+			deadline = gdbstub_attached(dbg) ? 0 : deadline_from(m, stats_now());
+			continue;
+		}
 		if (deadline && stats_now() >= deadline) {
 			status = STATUS_TIMEOUT;
 			break;
@@ -242,6 +264,37 @@ static int wait_all(struct vcpu_thread *t, size_t n, const struct manifest *m,
 	if (ended < n)
 		stop_all(t, n, con, ms);
 	return status;
+}
+
+/*
+ * --gdb: this host's debug features measured (probe_debug.h), then the
+ * stub's thread for the N guests of T (*GS: their list, freed by the
+ * caller).  Returns 0, or -1 said on stderr.
+ */
+static int machine_gdb_start(struct gdbstub *dbg, const struct kvm *kvm,
+			     struct vcpu_thread *t, size_t n, struct guest ***gs)
+{
+	struct probe_debug pd;
+	struct gdb_host_debug host;
+	struct err e;
+
+	*gs = calloc(n, sizeof **gs);
+	if (*gs == NULL) {
+		fprintf(stderr, "minikvm: out of memory\n");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		(*gs)[i] = &t[i].g;
+	probe_debug_run(kvm, &pd);
+	host = (struct gdb_host_debug){
+		.single_step = pd.single_step, .hw_insn = pd.hw_insn,
+		.hw_data = pd.hw_data, .sw_bp = pd.sw_bp,
+	};
+	if (gdbstub_start(dbg, *gs, n, &host, &e) < 0) {
+		fprintf(stderr, "minikvm: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
 }
 
 /* The bytes of guest RAM the manifest asks for, saturated. */
@@ -264,6 +317,8 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 	struct kvm kvm = { .fd = -1 };
 	struct msgs ms = { 0 };
 	struct err e = { "" };
+	struct gdbstub *dbg = NULL;
+	struct guest **gs = NULL;
 	sigset_t stop_sigs;
 	int done_fd = -1, sig_fd = -1, in_fd = -1, out_fd = STDOUT_FILENO;
 	int status = STATUS_GUEST_FAILED, out_err;
@@ -281,6 +336,10 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		return STATUS_GUEST_FAILED;
 	}
 	if (kvm_open(&kvm, &e) < 0) {
+		fprintf(stderr, "minikvm: %s\n", e.msg);
+		goto out;
+	}
+	if (opt->gdb != NULL && (dbg = gdbstub_open(opt->gdb, &e)) == NULL) {
 		fprintf(stderr, "minikvm: %s\n", e.msg);
 		goto out;
 	}
@@ -363,6 +422,8 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		else if (m->irqchip && cfg->stdin)
 			console_set_input_irq(&con, input_fire, vt);
 	}
+	if (dbg != NULL && machine_gdb_start(dbg, &kvm, t, m->nr_vcpus, &gs) < 0)
+		goto out;
 	for (size_t i = 0; i < m->nr_vcpus; i++) {
 		for (unsigned k = 0; k < t[i].g.ncpus; k++) {
 			struct vcpu *c = &t[i].g.cpus[k];
@@ -385,9 +446,11 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		stop_all(t, m->nr_vcpus, &con, &ms);
 		goto out;
 	}
-	status = wait_all(t, m->nr_vcpus, m, &con, &ms, done_fd, sig_fd);
+	status = wait_all(t, m->nr_vcpus, m, &con, &ms, done_fd, sig_fd, dbg);
 out:
 	join_all(t, m->nr_vcpus, done_fd);
+	gdbstub_close(dbg);	/* before the guests it looks at go */
+	free(gs);
 	if (status == STATUS_TIMEOUT) {
 		char limit[32], *who = machine_list_running(t, m->nr_vcpus);
 

@@ -17,6 +17,7 @@
 #define STATUS_SIGINT 130	/* interrupted: 128 + SIGINT */
 #define STATUS_SIGPIPE 141	/* stdout's reader went away: 128 + SIGPIPE */
 #define STATUS_SIGTERM 143	/* terminated: 128 + SIGTERM */
+#define STATUS_KILLED 137	/* gdb's `kill` under --gdb: 128 + SIGKILL */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct run_options {
 	uint64_t t_start;		/* ns (CLOCK_MONOTONIC): the process started */
 	bool quiet;			/* guest output to /dev/null (bench) */
 	struct run_report *report;	/* filled at the end, or NULL */
+	const char *gdb;		/* --gdb: the stub's address, or NULL */
 };
 
 /*
@@ -49,6 +51,10 @@ struct run_options {
  *
  * Before creating any VM it refuses (STATUS_GUEST_FAILED, one line) guests
  * whose memory, in all, is more than the host can give (hostmem.h).
+ * With opt->gdb, a gdb stub (debug/gdbstub.h) serves every processor,
+ * which waits for the debugger before its first instruction; the timeout
+ * then counts from the moment a debugger detaches, never while one is
+ * attached or awaited; gdb's `kill` ends the run with STATUS_KILLED.
  * A timeout or the first SIGINT/SIGTERM ends the run within a fraction of
  * a second whatever the output does: vCPU threads blocked writing to a
  * full pipe are interrupted until they end, and once the run stops the

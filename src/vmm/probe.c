@@ -18,8 +18,6 @@
 #include "vmm/vcpu.h"
 #include "vmm/vm.h"
 
-#define PROBE_MEM (4ull << 20)	/* one 4 MiB page covers it all */
-#define PROBE_GPA 0x1000	/* where the probe code goes */
 #define PROBE_MIN_NS 20000000.0	/* time the loop for at least 20 ms */
 #define NATIVE_NS 5.0		/* below this per instruction: not emulated */
 
@@ -99,33 +97,114 @@ static void alarm_handler(int sig)
 	(void)sig;	/* only to interrupt KVM_RUN with EINTR */
 }
 
+int probe_guest_open(struct probe_guest *g, const struct kvm *kvm,
+		     enum probe_mode mode, const void *code, size_t len,
+		     char *why, size_t why_len)
+{
+	struct sigaction sa = { .sa_handler = alarm_handler };
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM,
+	};
+	struct cpu_boot boot;
+	struct err e;
+	int rc;
+
+	g->kvm = kvm;
+	g->has_timer = false;
+	vcpu_init(&g->cpu, NULL, 0, 0, 1);
+	if (vm_create(&g->vm, kvm, PROBE_MEM, 0, &e) < 0 ||
+	    vcpu_create(&g->cpu, &g->vm, &e) < 0) {
+		snprintf(why, why_len, "%s", e.msg);
+		probe_guest_close(g);
+		return -1;
+	}
+	memcpy(g->vm.mem + PROBE_GPA, code, len);
+	boot = (struct cpu_boot){
+		.mem = g->vm.mem, .mem_size = g->vm.mem_size, .entry = PROBE_GPA,
+		.paging = mode == PROBE_PROTECTED_PAGING,
+	};
+	switch (mode) {
+	case PROBE_REAL:
+		rc = cpu_setup_real_mode(g->cpu.fd, &boot, &e);
+		break;
+	case PROBE_PROTECTED:
+	case PROBE_PROTECTED_PAGING:
+	case PROBE_PROTECTED_INTERRUPTS:
+		rc = cpu_setup_protected_mode(g->cpu.fd, &boot, &e);
+		break;
+	default:
+		rc = cpu_setup_long_mode(g->cpu.fd, &boot, &e);
+		break;
+	}
+	if (rc < 0) {
+		snprintf(why, why_len, "%s", e.msg);
+		probe_guest_close(g);
+		return -1;
+	}
+	/* the time limit interrupts this thread's KVM_RUN, no other's */
+	sev._sigev_un._tid = (pid_t)gettid();
+	if (sigaction(SIGALRM, &sa, NULL) < 0 ||
+	    timer_create(CLOCK_MONOTONIC, &sev, &g->timer) < 0) {
+		snprintf(why, why_len, "timer_create: %s", strerror(errno));
+		probe_guest_close(g);
+		return -1;
+	}
+	g->has_timer = true;
+	return 0;
+}
+
+void probe_guest_limit(struct probe_guest *g, unsigned seconds)
+{
+	struct itimerspec limit = { .it_value = { (time_t)seconds, 0 } };
+
+	timer_settime(g->timer, 0, &limit, NULL);
+}
+
+int probe_guest_run_at(struct probe_guest *g, const struct kvm_regs *regs,
+		       char *why, size_t why_len)
+{
+	if (ioctl(g->cpu.fd, KVM_SET_REGS, regs) < 0) {
+		snprintf(why, why_len, "KVM_SET_REGS: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(g->cpu.fd, KVM_RUN, 0) < 0) {
+		snprintf(why, why_len, errno == EINTR ?
+			 "no answer within the probe's time limit" :
+			 "KVM_RUN: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void probe_guest_close(struct probe_guest *g)
+{
+	if (g->has_timer)
+		timer_delete(g->timer);
+	g->has_timer = false;
+	vcpu_destroy(&g->cpu, g->kvm->run_size);
+	vm_destroy(&g->vm);
+}
+
 /*
  * Runs the probe loop N times from the entry; returns its time in ns, or -1
  * with P->why set if the guest did not reach its EXIT hypercall.
  */
-static double probe_loop(struct vm *vm, struct vcpu *cpu, size_t off,
-			 uint32_t n, struct probe *p)
+static double probe_loop(struct probe_guest *g, size_t off, uint32_t n,
+			 struct probe *p)
 {
+	struct vcpu *cpu = &g->cpu;
 	struct kvm_regs regs;
 	double t0, t1;
 
-	memcpy(vm->mem + PROBE_GPA + off, &n, sizeof n);
+	memcpy(g->vm.mem + PROBE_GPA + off, &n, sizeof n);
 	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0) {
 		snprintf(p->why, sizeof p->why, "KVM_GET_REGS: %s", strerror(errno));
 		return -1;
 	}
 	regs.rip = PROBE_GPA;
-	if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
-		snprintf(p->why, sizeof p->why, "KVM_SET_REGS: %s", strerror(errno));
-		return -1;
-	}
 	t0 = (double)stats_now();
-	if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
-		snprintf(p->why, sizeof p->why, errno == EINTR ?
-			 "no answer within the probe's time limit" :
-			 "KVM_RUN: %s", strerror(errno));
+	if (probe_guest_run_at(g, &regs, p->why, sizeof p->why) < 0)
 		return -1;
-	}
 	t1 = (double)stats_now();
 	if (cpu->run->exit_reason == KVM_EXIT_IO && cpu->run->io.port == HC_PORT)
 		return t1 - t0;
@@ -142,73 +221,24 @@ static double probe_loop(struct vm *vm, struct vcpu *cpu, size_t off,
 void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 {
 	size_t off = probes[mode].n_at;
-	struct sigaction sa = { .sa_handler = alarm_handler };
-	struct sigevent sev = {
-		.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM,
-	};
-	struct itimerspec limit = { .it_value = { PROBE_LIMIT_S, 0 } };
-	timer_t timer;
-	struct cpu_boot boot;
-	struct err e;
-	struct vm vm;
-	struct vcpu cpu;
+	struct probe_guest g;
 	double base, t = 0;
 	uint32_t n;
-	int rc = 0;
 
 	memset(p, 0, sizeof *p);
-	vcpu_init(&cpu, NULL, 0, 0, 1);
-	if (vm_create(&vm, kvm, PROBE_MEM, 0, &e) < 0 ||
-	    vcpu_create(&cpu, &vm, &e) < 0) {
-		snprintf(p->why, sizeof p->why, "%s", e.msg);
-		vcpu_destroy(&cpu, kvm->run_size);
-		vm_destroy(&vm);
+	if (probe_guest_open(&g, kvm, mode, probes[mode].code, probes[mode].len,
+			     p->why, sizeof p->why) < 0)
 		return;
-	}
-	memcpy(vm.mem + PROBE_GPA, probes[mode].code, probes[mode].len);
 	if (mode == PROBE_PROTECTED_INTERRUPTS)
-		probe_write_idt(vm.mem);
-	boot = (struct cpu_boot){
-		.mem = vm.mem, .mem_size = vm.mem_size, .entry = PROBE_GPA,
-		.paging = mode == PROBE_PROTECTED_PAGING,
-	};
-	switch (mode) {
-	case PROBE_REAL:
-		rc = cpu_setup_real_mode(cpu.fd, &boot, &e);
-		break;
-	case PROBE_PROTECTED:
-	case PROBE_PROTECTED_PAGING:
-	case PROBE_PROTECTED_INTERRUPTS:
-		rc = cpu_setup_protected_mode(cpu.fd, &boot, &e);
-		break;
-	default:
-		rc = cpu_setup_long_mode(cpu.fd, &boot, &e);
-		break;
-	}
-	if (rc < 0) {
-		snprintf(p->why, sizeof p->why, "%s", e.msg);
-		vcpu_destroy(&cpu, kvm->run_size);
-		vm_destroy(&vm);
-		return;
-	}
-	/* the time limit interrupts this thread's KVM_RUN, no other's */
-	sev._sigev_un._tid = (pid_t)gettid();
-	if (sigaction(SIGALRM, &sa, NULL) < 0 ||
-	    timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0) {
-		snprintf(p->why, sizeof p->why, "timer_create: %s", strerror(errno));
-		vcpu_destroy(&cpu, kvm->run_size);
-		vm_destroy(&vm);
-		return;
-	}
-	timer_settime(timer, 0, &limit, NULL);
+		probe_write_idt(g.vm.mem);
+	probe_guest_limit(&g, PROBE_LIMIT_S);
 	/* the time of one loop is the cost of entering and leaving */
-	base = probe_loop(&vm, &cpu, off, 1, p);
+	base = probe_loop(&g, off, 1, p);
 	for (n = 1000; base >= 0 && n <= 1000000000u; n *= 10) {
-		t = probe_loop(&vm, &cpu, off, n, p);
+		t = probe_loop(&g, off, n, p);
 		if (t < 0 || t - base >= PROBE_MIN_NS)
 			break;
 	}
-	timer_delete(timer);
 	if (base >= 0 && t > 0) {
 		p->runs = true;
 		p->ns_per_insn = t > base ? (t - base) / (2.0 * (n - 1)) : 0;
@@ -218,8 +248,7 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 		p->runs = true;
 		p->why[0] = '\0';
 	}
-	vcpu_destroy(&cpu, kvm->run_size);
-	vm_destroy(&vm);
+	probe_guest_close(&g);
 }
 
 bool probe_mode_runs(enum probe_mode mode)

@@ -10,10 +10,15 @@
 #ifndef MINIKVM_PROBE_H
 #define MINIKVM_PROBE_H
 
+#include <linux/kvm.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 #include "err.h"
 #include "vmm/kvm.h"
+#include "vmm/vcpu.h"
+#include "vmm/vm.h"
 
 /* The guest modes probed. */
 enum probe_mode {
@@ -53,5 +58,45 @@ void probe_run(const struct kvm *k, enum probe_mode mode, struct probe *p);
  * ($MINIKVM_KVM_DEVICE or /dev/kvm); false also if KVM cannot be opened.
  */
 bool probe_mode_runs(enum probe_mode mode);
+
+/*
+ * A probe guest, for probe.c's probes and probe_debug.c's: a VM of its own
+ * with PROBE_MEM bytes of RAM from GPA 0, one vCPU set up in a mode
+ * (boot/cpu.h), its code at PROBE_GPA, and a timer signal (SIGALRM) aimed
+ * at the calling thread alone that limits its KVM_RUNs.
+ */
+#define PROBE_MEM (4ull << 20)	/* one 4 MiB page covers it all */
+#define PROBE_GPA 0x1000	/* where the probe code goes, and the entry */
+
+struct probe_guest {
+	const struct kvm *kvm;
+	struct vm vm;
+	struct vcpu cpu;
+	timer_t timer;		/* the time limit (probe_guest_limit) */
+	bool has_timer;
+};
+
+/*
+ * probe_guest_open - the guest, in MODE, with CODE (LEN bytes) at
+ * PROBE_GPA, the timer created but not armed.  Returns 0, or -1 with WHY
+ * (WHY_LEN bytes) set and nothing left to close.
+ */
+int probe_guest_open(struct probe_guest *g, const struct kvm *kvm,
+		     enum probe_mode mode, const void *code, size_t len,
+		     char *why, size_t why_len);
+
+/* probe_guest_limit - arms the timer: SECONDS from now; 0 disarms it. */
+void probe_guest_limit(struct probe_guest *g, unsigned seconds);
+
+/*
+ * probe_guest_run_at - KVM_SET_REGS with REGS, then one KVM_RUN.  Returns
+ * 0 when KVM_RUN returned (the exit in G->cpu.run), or -1 with WHY set:
+ * a failed ioctl, or "no answer within the probe's time limit".
+ */
+int probe_guest_run_at(struct probe_guest *g, const struct kvm_regs *regs,
+		       char *why, size_t why_len);
+
+/* probe_guest_close - deletes the timer and destroys the vCPU and VM. */
+void probe_guest_close(struct probe_guest *g);
 
 #endif

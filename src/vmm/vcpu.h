@@ -55,6 +55,7 @@ struct vcpu {
 					 * tear each other's lines */
 	pthread_t thread;		/* set by the machine before it starts */
 	atomic_bool started;		/* the thread runs (guest_stop kicks it) */
+	unsigned gdb_tid;		/* its gdb thread id under --gdb, or 0 */
 };
 
 /*

@@ -35,9 +35,16 @@ $(LAB)/kernel/stamp: lab-force
 
 # After `all`: the guest images the manifests name must be built first.
 # $(BUILD)/docs-examples: the man pages' example sessions, built (Makefile).
-$(LAB)/initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) $(DISK_IMAGES) \
+# gdb for the gdb tests (tests/t/41-gdb.t): Debian's gdb-minimal, the
+# same gdb without Python, whose standard library an initramfs would
+# have to carry; unpacked from its package (apt-get download), not installed
+# (it conflicts with the host's gdb).
+$(LAB)/gdb/usr/bin/gdb:
+	tests/lab/fetch-gdb $(LAB)/gdb
+
+$(LAB)/initramfs.gz: $(LAB)/gdb/usr/bin/gdb $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) $(DISK_IMAGES) \
 		$(LAB_TREE) $(LINUX_ASSETS) $(BUILD)/docs-examples | all
-	tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm $(BUILD)/docs-examples
+	LAB_GDB=$(LAB)/gdb/usr/bin/gdb tests/lab/mkinitramfs $@ $(LAB)/kernel $(BUILD)/static/minikvm $(BUILD)/docs-examples
 
 $(LAB)/bench-initramfs.gz: $(LAB)/kernel/stamp $(BUILD)/static/minikvm $(GUESTS) $(DISK_IMAGES) \
 		$(LAB_TREE) $(LINUX_ASSETS) | all

@@ -1,11 +1,11 @@
 #!/bin/sh
 # `minikvm doctor` reports what this host's KVM can do, and its facts agree
 # with what the host says elsewhere (/sys/module, /proc/cpuinfo) and with
-# its own per-mode answers.
+# its own per-mode answers; its guest-debugging probe's JSON and text agree.
 . tests/lib.sh
-plan 8
+plan 11
 if ! kvm_usable; then
-	for i in 1 2 3 4 5 6; do
+	for i in 1 2 3 4 5 6 7 8 9; do
 		kvm_skip "doctor test $i"
 	done
 else
@@ -21,7 +21,14 @@ else
 		print "sync=", ($d->{capabilities}{SYNC_REGS} ? 1 : 0), "\n";
 		for my $m (sort keys %{$d->{modes}}) {
 			print "mode:$m=", ($d->{modes}{$m}{runs} ? 1 : 0), "\n";
-		}' <"$TMP/d.json" >"$TMP/facts" 2>"$TMP/perr" || true
+		}
+		# the debug features: 1, 0, or "?" where not a JSON boolean
+		my $g = ref $d->{debug} eq "HASH" ? $d->{debug} : {};
+		for my $k (qw(single_step hw_insn hw_data sw_bp)) {
+			my $v = $g->{$k};
+			print "debug:$k=", (JSON::PP::is_bool($v) ? ($v ? 1 : 0) : "?"), "\n";
+		}
+		print "debug-problem=", ($g->{problem} // ""), "\n";' <"$TMP/d.json" >"$TMP/facts" 2>"$TMP/perr" || true
 	if [ "$st" -eq 0 ] && grep -qx 'usable=1' "$TMP/facts" && grep -qx 'api=12' "$TMP/facts"; then
 		pass "doctor --json: /dev/kvm usable, API version 12, valid JSON"
 	else
@@ -66,6 +73,34 @@ else
 		pass "real mode's speed is measured"
 	else
 		fail "real mode's speed is measured"
+	fi
+	# guest debugging: which KVM_SET_GUEST_DEBUG features exit here
+	diag "guest debugging here: $(grep '^debug' "$TMP/facts" | tr '\n' ' ')"
+	if [ "$(grep -c '^debug:[a-z_]*=[01]$' "$TMP/facts")" -eq 4 ]; then
+		pass "doctor --json: a debug object with single_step, hw_insn, hw_data and sw_bp, each a boolean"
+	else
+		fail "doctor --json: the debug object"
+		grep '^debug' "$TMP/facts" | sed 's/^/# /'
+	fi
+	# the text's line per feature says yes or no as the JSON does
+	agree=1
+	for f in single-step:single_step hw-breakpoints:hw_insn hw-watchpoints:hw_data sw-breakpoints:sw_bp; do
+		want=no
+		grep -qx "debug:${f#*:}=1" "$TMP/facts" && want=yes
+		grep -qE "^  ${f%%:*} +$want - " "$TMP/text" || agree=0
+	done
+	if [ "$agree" -eq 1 ] && grep -q '^guest debug   (probe: KVM_SET_GUEST_DEBUG' "$TMP/text"; then
+		pass "the text report's guest-debugging lines agree with the JSON"
+	else
+		fail "the text report's guest-debugging lines and the JSON"
+		sed -n '/^guest debug/,$s/^/# /p' "$TMP/text"
+	fi
+	# single-step needs nothing but a KVM that runs real mode
+	if ! grep -qx 'mode:real=1' "$TMP/facts" || grep -qx 'debug:single_step=1' "$TMP/facts"; then
+		pass "single-step exits with KVM_EXIT_DEBUG where real mode runs"
+	else
+		fail "single-step: no KVM_EXIT_DEBUG, though real mode runs"
+		grep '^debug-problem=' "$TMP/facts" | sed 's/^/# /'
 	fi
 fi
 st=0
