@@ -111,7 +111,7 @@ check: deps
 	$(MAKE) all lab-image
 	tests/run-tests
 	$(MAKE) BUILD=$(BUILD)/sanitize CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
-		$(BUILD)/sanitize/minikvm $(UNIT_TESTS:$(BUILD)/%=$(BUILD)/sanitize/%)
+		$(BUILD)/sanitize/minikvm $(BUILD)/sanitize/gdb-mock $(UNIT_TESTS:$(BUILD)/%=$(BUILD)/sanitize/%)
 	MINIKVM=$(BUILD)/sanitize/minikvm TEST_MANIFEST=$(BUILD)/sanitize/test_manifest \
 		TEST_GUEST=$(BUILD)/sanitize/test_guest UNIT_DIR=$(BUILD)/sanitize \
 		tests/run-tests $(SAN_TESTS)
@@ -150,7 +150,8 @@ $(BUILD)/test_%: tests/unit/test_%.c $(filter-out $(BUILD)/main.o,$(OBJS))
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $^ $(LIBS)
 
 # libFuzzer targets (tests/fuzz/): the manifest loader, the loader with
-# --set overrides (and check -v's print-and-reload), and the ELF loader.
+# --set overrides (and check -v's print-and-reload), the ELF loader, the
+# ATA channel and the gdb stub's packet layer.
 # `make fuzz FUZZ_SECONDS=1800` runs each that long; make check runs them
 # for a minute each (tests/t/70-fuzz.t).
 FUZZ_CC = clang
@@ -173,8 +174,12 @@ $(BUILD)/fuzz/fuzz_ata: tests/fuzz/fuzz_ata.c src/hw/ata.c src/hw/ata_cmd.c src/
 		src/block/disk.c $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^) -lpthread
+# the gdb stub's packet layer under a hostile debugger's bytes
+$(BUILD)/fuzz/fuzz_gdb: tests/fuzz/fuzz_gdb.c $(GDB_PROTO_SRCS) $(HDRS)
+	mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_set $(BUILD)/fuzz/fuzz_image $(BUILD)/fuzz/fuzz_ata $(GUESTS)
+fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_set $(BUILD)/fuzz/fuzz_image $(BUILD)/fuzz/fuzz_ata $(BUILD)/fuzz/fuzz_gdb $(GUESTS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 
 # configs/linux.yaml's guest: Debian's cloud kernel and a busybox-static

@@ -2,16 +2,17 @@
  * gdb-mock.c - minikvm's gdb protocol layer (src/debug/gdb_proto.c, rsp.c,
  * gdb_regs.c, gdb_bp.c) over a made-up target, on a TCP port, so that
  * Debian's gdb can be run against it on a host without KVM
- * (tests/t/90-gdb.t).  The target: two guests of one processor each,
+ * (tests/t/16-gdb-proto.t).  The target: two guests of one processor each,
  * 1 MiB of memory each, both in real mode at 0000:7C00 over a run of
  * one-byte instructions (nop); the CPU state's PC, registers and memory
  * are what gdb reads and writes.  Executing is made up too: a step moves
  * IP by one byte; continue goes to the next breakpoint above the PC in
  * the guest, or ends the run (W00) if there is none.
  *
- * usage: gdb-mock PORTFILE [amd64] - (amd64: in 64-bit code) listens on 127.0.0.1, an ephemeral port,
- * writes the port number to PORTFILE, serves one debugger and exits 0
- * (or 3 after gdb's kill).
+ * usage: gdb-mock PORTFILE [amd64] - listens on 127.0.0.1, a free port,
+ * writes the port number to PORTFILE (a FIFO the test reads), serves one
+ * debugger and exits 0, or 3 after gdb's kill.  amd64: the processors are
+ * in 64-bit code.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

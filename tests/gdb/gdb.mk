@@ -17,4 +17,4 @@ tests/gdb/guest64.elf: tests/gdb/start.S tests/gdb/guest.c guests/minikvm.h
 # made-up target, for Debian's gdb (tests/t/16-gdb-proto.t)
 GDB_PROTO_SRCS = src/debug/gdb_proto.c src/debug/rsp.c src/debug/gdb_regs.c src/debug/gdb_bp.c
 $(BUILD)/gdb-mock: tests/gdb/gdb-mock.c $(GDB_PROTO_SRCS) $(HDRS) | $(BUILD)
-	$(CC) $(CFLAGS) $(CPPFLAGS) -o $@ tests/gdb/gdb-mock.c $(GDB_PROTO_SRCS)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ tests/gdb/gdb-mock.c $(GDB_PROTO_SRCS)

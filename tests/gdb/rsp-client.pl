@@ -1,11 +1,12 @@
 #!/usr/bin/perl
-# rsp-client.pl PORT SCRIPT - a raw GDB remote-protocol client for the
+# rsp-client.pl ADDRESS SCRIPT - a raw GDB remote-protocol client for the
 # gdb tests (tests/t/41-gdb.t), for what gdb itself does not do: Ctrl-C
 # at a chosen moment, bad checksums, garbage, floods, a second client, a
-# debugger that goes away mid-packet.  SCRIPT is a file of lines:
+# debugger that goes away mid-packet.  ADDRESS is a TCP port on 127.0.0.1
+# or unix:PATH.  SCRIPT is a file of lines:
 #   send PAYLOAD     a packet "$PAYLOAD#cs"; the stub's "+" is expected
 #   expect REGEXP    the next reply's payload must match REGEXP
-#   raw PERL-STRING  bytes as they are (a Perl double-quoted string)
+#   raw BYTES        bytes as they are, \xHH for any byte
 #   ack              the next byte must be "+";  nak: must be "-"
 #   noreply          no reply to expect for the last send (c, s, k)
 #   flood N PAYLOAD  N packets sent at once, then their N replies read
@@ -17,11 +18,17 @@
 use strict;
 use warnings;
 use IO::Socket::INET;
+use IO::Socket::UNIX;
 
-my ($port, $script) = @ARGV;
-my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-			      Proto => 'tcp', Timeout => 30)
-	or die "connect 127.0.0.1:$port: $!\n";
+my ($address, $script) = @ARGV;
+
+sub connect_stub {
+	return IO::Socket::UNIX->new(Peer => $1, Type => SOCK_STREAM)
+		if $address =~ /^unix:(.*)$/;
+	return IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $address,
+				     Proto => 'tcp', Timeout => 30);
+}
+my $s = connect_stub() or die "connect $address: $!\n";
 binmode $s;
 my $failed = 0;
 
@@ -58,6 +65,7 @@ LINE: while (my $line = <$f>) {
 	chomp $line;
 	next if $line =~ /^\s*(#|$)/;
 	my ($cmd, $arg) = split / /, $line, 2;
+	$arg //= '';
 	my $why = '';
 	if ($cmd eq 'send') {
 		syswrite($s, packet($arg));
@@ -67,7 +75,7 @@ LINE: while (my $line = <$f>) {
 		my $r = reply();
 		$why = defined $r ? ($r =~ /^(?:$arg)$/ ? '' : "got '$r'") : 'EOF';
 	} elsif ($cmd eq 'raw') {
-		my $bytes = eval "\"$arg\"";
+		(my $bytes = $arg) =~ s/\\x([0-9a-fA-F]{2})/chr hex $1/ge;
 		syswrite($s, $bytes);
 	} elsif ($cmd eq 'ack' || $cmd eq 'nak') {
 		my $a = getbyte() // 'EOF';
@@ -84,8 +92,7 @@ LINE: while (my $line = <$f>) {
 		}
 		$why = "$got of $n replies" if $got != $n;
 	} elsif ($cmd eq 'second') {
-		my $t = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-					      Proto => 'tcp', Timeout => 30);
+		my $t = connect_stub();
 		if (!$t) {
 			$why = "connect: $!";
 		} else {
