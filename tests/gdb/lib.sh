@@ -1,6 +1,7 @@
 # tests/gdb/lib.sh - starting `minikvm run --gdb` for a test and knowing
 # where it listens without sleeping (sourced after tests/lib.sh, by
-# tests/t/41-gdb.t and tests/t/80-docs.t's gdb walk-throughs).
+# tests/t/41-gdb.t; gdb_walkthrough is for the README's walk-throughs,
+# which tests/t/80-docs.t is to run: not wired in yet).
 #
 #   gdb_start ADDRESS [RUN-ARGS...]   in the background, stdin from $GDB_IN
 #                                     (default /dev/null), stdout to
