@@ -85,11 +85,11 @@ gdb_case() {
 	run_verdict "$1" "run $2 under gdb (${script##*/})"
 }
 
-# rsp_case NAME MANIFEST [ADDRESS]: tests/gdb/rsp-client.pl runs
-# tests/gdb/NAME.rsp against MANIFEST run with --gdb (ADDRESS: where the
-# client connects, default the TCP port minikvm names).
+# rsp_case NAME MANIFEST [unix:PATH]: tests/gdb/rsp-client.pl runs
+# tests/gdb/NAME.rsp against MANIFEST run with --gdb (on a free TCP port,
+# or the Unix socket PATH).
 rsp_case() {
-	gdb_start 127.0.0.1:0 "$2"
+	gdb_start "${3:-127.0.0.1:0}" "$2"
 	timeout -s KILL 300 perl tests/gdb/rsp-client.pl "${3:-$port}" "tests/gdb/$1.rsp" \
 		>"$TMP/rsp.out" 2>&1 </dev/null || :
 	gdb_finish
@@ -107,13 +107,7 @@ gdb_case detach tests/gdb/real16.yaml
 # Ctrl-C and kill; a hostile client; a Unix socket
 rsp_case ctrlc tests/e2e/loop.yaml
 rsp_case hostile tests/gdb/real16.yaml
-sock=$TMP/gdb.sock
-gdb_start "unix:$sock" tests/gdb/real16.yaml
-timeout -s KILL 300 perl tests/gdb/rsp-client.pl "unix:$sock" tests/gdb/unix.rsp \
-	>"$TMP/rsp.out" 2>&1 </dev/null || :
-gdb_finish
-transcript unix.rsp.out "$TMP/rsp.out"
-run_verdict unix "run tests/gdb/real16.yaml with --gdb=unix:PATH"
+rsp_case unix tests/gdb/real16.yaml "unix:$TMP/gdb.sock"
 
 # addresses that cannot be served: status 2 and a message, at once
 for a in '127.0.0.1' '127.0.0.1:99999' 'unix:'; do
