@@ -2,7 +2,7 @@
  * gdb_proto.h - the commands of gdb's Remote Serial Protocol (gdb's
  * manual, Appendix E.2 "Packets", E.3 "Stop Reply Packets", E.4 "General
  * Query Packets") that minikvm's stub serves, over any target: a packet
- * in, a reply or an action out.  The target (gdbstub.c: the guests'
+ * in, a reply or an action out.  The target (gdb_target.c: the guests'
  * processors, stopped; tests/unit/test_gdb.c and tests/fuzz/fuzz_gdb.c:
  * a made-up one) is reached through struct gdb_target_ops only, so the
  * parser runs without KVM.

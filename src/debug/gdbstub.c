@@ -1,10 +1,8 @@
-/* gdbstub.c - the gdb stub's thread, its socket, and parking processors (see gdbstub.h). */
+/* gdbstub.c - the gdb stub's thread, serve loop, and parking processors (see gdbstub.h). */
 #define _GNU_SOURCE
-#include "debug/gdbstub.h"
+#include "debug/gdbstub_int.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -17,57 +15,10 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "debug/gdb_proto.h"
-#include "debug/rsp.h"
-
 #define KICK_MS 5		/* a processor not yet parked is interrupted again */
-#define SEND_MS 10000		/* a reply gdb does not take in this long: it is gone */
-
-/* One processor as the stub sees it; thread id = index + 1. */
-struct dvcpu {
-	struct vcpu *c;
-	enum gdb_run run;	/* how it goes on when released */
-	bool parked;
-	bool gone;		/* its exit loop ended */
-	bool debug_set;		/* dbg must be given to KVM before it runs */
-	struct kvm_guest_debug dbg;
-	int told;		/* the enum gdb_arch gdb last heard of for it */
-	char event[48];		/* a stop of its own not yet reported: its
-				 * stop reply's reason, or "" */
-	bool has_event;
-};
-
-struct gdbstub {
-	int listen_fd, client_fd;
-	int ev_fd;		/* processors -> stub thread */
-	int main_fd;		/* stub thread -> machine */
-	int quit_fd;		/* gdbstub_close -> stub thread */
-	char where[128];	/* the address, as said */
-	char unix_path[108];	/* to unlink, for unix: */
-	pthread_t thread;
-	bool thread_started;
-	atomic_bool killed, attached;
-	atomic_bool quit;	/* gdbstub_close: stop waiting for anything */
-
-	pthread_mutex_t lock;	/* everything below */
-	pthread_cond_t cond;	/* parked processors wait on it */
-	pthread_cond_t stub_cond;	/* the stub waits for them on it */
-	bool stopping;		/* every processor is to park */
-	size_t n;		/* processors of the run */
-	struct dvcpu *v;
-	size_t nguests;
-	struct guest **guests;
-	struct gdb_host_debug host;
-	unsigned event_tid;	/* the processor whose stop is to be reported */
-
-	struct gdb_session sess;	/* the stub thread's alone */
-	struct rsp_reader rd;
-	struct rsp_out out;
-};
 
 static struct dvcpu *dv(struct vcpu *c)
 {
@@ -83,105 +34,11 @@ static void poke(int fd)
 		;
 }
 
-/* ---- the socket ---- */
-
-bool gdbstub_address_ok(const char *address, struct err *e)
-{
-	const char *colon = strrchr(address, ':');
-
-	if (strncmp(address, "unix:", 5) == 0) {
-		if (address[5] == '\0' || strlen(address + 5) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
-			err_set(e, "--gdb=%s: the path is empty or longer than %zu bytes", address,
-				sizeof ((struct sockaddr_un *)0)->sun_path - 1);
-			return false;
-		}
-		return true;
-	}
-	if (colon == NULL || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
-	    strlen(colon + 1) > 5 || atoi(colon + 1) > 65535) {
-		err_set(e, "--gdb=%s: expected HOST:PORT (PORT from 0 to 65535) or unix:PATH", address);
-		return false;
-	}
-	if ((size_t)(colon - address) >= 128) {
-		err_set(e, "--gdb=%s: the host name is too long", address);
-		return false;
-	}
-	return true;
-}
-
-static int listen_unix(struct gdbstub *s, const char *path, struct err *e)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set(e, "--gdb: socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1) < 0) {
-		err_set(e, "--gdb=unix:%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	snprintf(s->unix_path, sizeof s->unix_path, "%s", path);
-	snprintf(s->where, sizeof s->where, "unix:%s", path);
-	s->listen_fd = fd;
-	return 0;
-}
-
-static int listen_tcp(struct gdbstub *s, const char *address, struct err *e)
-{
-	char host[128];
-	const char *colon = strrchr(address, ':'), *h = address;
-	size_t hlen;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_NUMERICSERV | AI_PASSIVE };
-	struct addrinfo *ai = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	char nh[INET6_ADDRSTRLEN], np[8];
-	int fd, rc, one = 1;
-
-	if (!gdbstub_address_ok(address, e))
-		return -1;
-	hlen = (size_t)(colon - address);
-	if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {	/* [IPv6] */
-		h++;
-		hlen -= 2;
-	}
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	rc = getaddrinfo(host[0] != '\0' ? host : "127.0.0.1", colon + 1, &hints, &ai);
-	if (rc != 0)
-		return err_set(e, "--gdb=%s: %s", address, gai_strerror(rc));
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd < 0) {
-		err_set(e, "--gdb=%s: socket: %s", address, strerror(errno));
-		freeaddrinfo(ai);
-		return -1;
-	}
-	/* a restarted run may take the port back at once */
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
-		err_set(e, "--gdb=%s: %s", address, strerror(errno));
-		freeaddrinfo(ai);
-		close(fd);
-		return -1;
-	}
-	freeaddrinfo(ai);
-	if (getnameinfo((struct sockaddr *)&ss, sl, nh, sizeof nh, np, sizeof np,
-			NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		snprintf(nh, sizeof nh, "?");
-	snprintf(s->where, sizeof s->where, strchr(nh, ':') ? "[%s]:%s" : "%s:%s", nh, np);
-	s->listen_fd = fd;
-	return 0;
-}
+/* ---- the stub, as the machine sees it (its socket: gdb_sock.c) ---- */
 
 struct gdbstub *gdbstub_open(const char *address, struct err *e)
 {
 	struct gdbstub *s = calloc(1, sizeof *s);
-	int rc;
 
 	if (s == NULL) {
 		err_set(e, "--gdb: out of memory");
@@ -196,9 +53,7 @@ struct gdbstub *gdbstub_open(const char *address, struct err *e)
 		gdbstub_close(s);
 		return NULL;
 	}
-	rc = strncmp(address, "unix:", 5) == 0 ? listen_unix(s, address + 5, e) :
-						 listen_tcp(s, address, e);
-	if (rc < 0) {
+	if (gdbsock_listen(s, address, e) < 0) {
 		gdbstub_close(s);
 		return NULL;
 	}
@@ -293,19 +148,6 @@ void gdbstub_vcpu_intr(struct vcpu *c)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static uint64_t linear_pc(struct vcpu *c)
-{
-	struct gdb_cpu cpu;
-
-	if (ioctl(c->fd, KVM_GET_REGS, &cpu.regs) < 0 ||
-	    ioctl(c->fd, KVM_GET_SREGS, &cpu.sregs) < 0)
-		return c->run->debug.arch.pc;
-	return gdb_regs_pc(&cpu);
-}
-
-/* READ for gdb_bp_watch_hit: through the processor's own page tables. */
-static int own_read(void *ctx, uint64_t addr, void *buf, size_t len);
-
 /* The stop reply's reason for breakpoint or watchpoint BP. */
 static void why_of(const struct gdb_bp *bp, char *why, size_t len)
 {
@@ -335,9 +177,9 @@ void gdbstub_vcpu_debug(struct vcpu *c)
 	} else if ((bp = gdb_bp_hit_dr(&s->sess.bps, a->dr6)) == NULL &&
 		   gdb_bp_by_step(&s->sess.bps)) {
 		/* a step taken to look for what is served by stepping */
-		bp = gdb_bp_at(&s->sess.bps, linear_pc(c));
+		bp = gdb_bp_at(&s->sess.bps, gdbtarget_linear_pc(c));
 		if (bp == NULL)
-			bp = gdb_bp_watch_hit(&s->sess.bps, c->g->index, own_read, c);
+			bp = gdb_bp_watch_hit(&s->sess.bps, c->g->index, gdbtarget_own_read, c);
 		if (bp == NULL) {
 			pthread_mutex_unlock(&s->lock);
 			return;		/* nothing yet: run on */
@@ -365,135 +207,6 @@ void gdbstub_vcpu_end(struct vcpu *c)
 	pthread_mutex_unlock(&s->lock);
 	poke(s->ev_fd);
 }
-
-/* ---- the target gdb_proto.c works on ---- */
-
-static unsigned t_threads(void *t)
-{
-	return (unsigned)((struct gdbstub *)t)->n;
-}
-
-static bool t_alive(void *t, unsigned tid)
-{
-	struct gdbstub *s = t;
-
-	return tid >= 1 && tid <= s->n && !s->v[tid - 1].gone;
-}
-
-static const char *mode_name(const struct kvm_sregs *sr)
-{
-	if (!(sr->cr0 & 1))
-		return "real mode";
-	if (sr->efer & (1u << 10))
-		return "long mode";
-	return sr->cr0 & (1u << 31) ? "protected mode, paging" : "protected mode";
-}
-
-static void t_describe(void *t, unsigned tid, char *buf, size_t len)
-{
-	struct gdbstub *s = t;
-	struct vcpu *c = s->v[tid - 1].c;
-	struct kvm_sregs sr;
-
-	if (ioctl(c->fd, KVM_GET_SREGS, &sr) < 0)
-		snprintf(buf, len, "%s", c->name);
-	else
-		snprintf(buf, len, "%s, %s", c->name, mode_name(&sr));
-}
-
-static unsigned t_space(void *t, unsigned tid)
-{
-	struct gdbstub *s = t;
-
-	return s->v[tid - 1].c->g->index;
-}
-
-static unsigned t_spaces(void *t)
-{
-	return (unsigned)((struct gdbstub *)t)->nguests;
-}
-
-static int t_get(void *t, unsigned tid, struct gdb_cpu *cpu)
-{
-	struct gdbstub *s = t;
-	int fd = s->v[tid - 1].c->fd;
-
-	if (ioctl(fd, KVM_GET_REGS, &cpu->regs) < 0 ||
-	    ioctl(fd, KVM_GET_SREGS, &cpu->sregs) < 0)
-		return -1;
-	return 0;
-}
-
-static int t_set(void *t, unsigned tid, const struct gdb_cpu *cpu)
-{
-	struct gdbstub *s = t;
-	int fd = s->v[tid - 1].c->fd;
-
-	if (ioctl(fd, KVM_SET_REGS, &cpu->regs) < 0 ||
-	    ioctl(fd, KVM_SET_SREGS, &cpu->sregs) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * The guest-physical address of linear ADDR for processor C: through its
- * own page tables (KVM_TRANSLATE) when paging is on, else the same.
- */
-static int translate(struct vcpu *c, uint64_t addr, uint64_t *gpa)
-{
-	struct kvm_translation tr = { .linear_address = addr };
-	struct kvm_sregs sr;
-
-	if (ioctl(c->fd, KVM_GET_SREGS, &sr) < 0)
-		return -1;
-	if (!(sr.cr0 & (1u << 31))) {
-		*gpa = addr;
-		return 0;
-	}
-	if (ioctl(c->fd, KVM_TRANSLATE, &tr) < 0 || !tr.valid)
-		return -1;
-	*gpa = tr.physical_address;
-	return 0;
-}
-
-static size_t t_mem(void *t, unsigned tid, uint64_t addr, uint8_t *buf,
-		    size_t len, bool write)
-{
-	struct gdbstub *s = t;
-	struct vcpu *c = s->v[tid - 1].c;
-	size_t done = 0;
-
-	while (done < len) {
-		uint64_t a = addr + done, gpa;
-		size_t chunk = 4096 - (a & 4095);
-		uint8_t *hva;
-
-		if (chunk > len - done)
-			chunk = len - done;
-		if (translate(c, a, &gpa) < 0 ||
-		    (hva = vm_gpa_to_hva(&c->g->vm, gpa, chunk)) == NULL)
-			break;
-		if (write)
-			memcpy(hva, buf + done, chunk);
-		else
-			memcpy(buf + done, hva, chunk);
-		done += chunk;
-	}
-	return done;
-}
-
-static int own_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	struct vcpu *c = ctx;
-
-	return t_mem(c->g->dbg, c->gdb_tid, addr, buf, len, false) == len ? 0 : -1;
-}
-
-static const struct gdb_target_ops target_ops = {
-	.threads = t_threads, .alive = t_alive, .describe = t_describe,
-	.space = t_space, .spaces = t_spaces, .get = t_get, .set = t_set,
-	.mem = t_mem,
-};
 
 /* ---- stopping and resuming (the stub's thread) ---- */
 
@@ -591,44 +304,7 @@ static bool resume(struct gdbstub *s, bool detach)
 	return false;
 }
 
-/* ---- the connection ---- */
-
-/* Sends LEN bytes; false if the debugger does not take them. */
-static bool send_all(struct gdbstub *s, const char *p, size_t len)
-{
-	while (len > 0) {
-		struct pollfd pf = { .fd = s->client_fd, .events = POLLOUT };
-		ssize_t n = send(s->client_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return false;
-		if (n < 0 && errno == EAGAIN && poll(&pf, 1, SEND_MS) == 0)
-			return false;
-	}
-	return true;
-}
-
-static bool send_reply(struct gdbstub *s)
-{
-	return send_all(s, s->out.buf, s->out.len);
-}
-
-/* A second debugger while one is attached: told no by closing. */
-static void refuse_second(struct gdbstub *s)
-{
-	int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	close(fd);
-	fprintf(stderr, "minikvm: gdb: refused a second debugger on %s: one is attached\n",
-		s->where);
-}
+/* ---- the connection (the stub's thread; its socket: gdb_sock.c) ---- */
 
 /* The stop to report after all processors parked (the lock held). */
 static void set_stop(struct gdbstub *s, int sig)
@@ -675,7 +351,7 @@ static int wait_stop(struct gdbstub *s)
 			return SERVED_DETACH;
 		}
 		if (pf[3].revents)
-			refuse_second(s);
+			gdbsock_refuse_second(s);
 		if (pf[1].revents) {
 			n = recv(s->client_fd, buf, sizeof buf, MSG_DONTWAIT);
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
@@ -739,7 +415,7 @@ static bool tell_mode(struct gdbstub *s)
 	char text[256];
 	bool layout;
 
-	if (tid == 0 || t_get(s, tid, &cpu) < 0)
+	if (tid == 0 || gdbtarget_get(s, tid, &cpu) < 0)
 		return true;
 	d = &s->v[tid - 1];
 	now = gdb_regs_arch(&cpu.sregs);
@@ -755,7 +431,7 @@ static bool tell_mode(struct gdbstub *s)
 	rsp_out_str(&s->out, "O");
 	rsp_out_hex(&s->out, text, strlen(text));
 	rsp_out_end(&s->out);
-	return send_reply(s);
+	return gdbsock_send_reply(s);
 }
 
 /* One debugger, from attach to detach. */
@@ -771,8 +447,9 @@ static enum served serve(struct gdbstub *s)
 	pthread_mutex_unlock(&s->lock);
 	if (tid == 0)
 		return SERVED_GONE;
-	gdb_session_init(ss, &target_ops, s, &s->host,
-			 t_get(s, tid, &cpu) == 0 ? gdb_regs_arch(&cpu.sregs) : GDB_ARCH_I386,
+	gdb_session_init(ss, &gdbtarget_ops, s, &s->host,
+			 gdbtarget_get(s, tid, &cpu) == 0 ? gdb_regs_arch(&cpu.sregs) :
+							    GDB_ARCH_I386,
 			 tid);
 	for (size_t i = 0; i < s->n; i++)	/* what the description says */
 		s->v[i].told = (int)ss->arch;
@@ -797,7 +474,7 @@ static enum served serve(struct gdbstub *s)
 		if (pf[1].revents)
 			return SERVED_QUIT;
 		if (pf[2].revents) {
-			refuse_second(s);
+			gdbsock_refuse_second(s);
 			if (!(pf[0].revents))
 				continue;
 		}
@@ -812,27 +489,27 @@ static enum served serve(struct gdbstub *s)
 			int w;
 
 			if (ev == RSP_NAK) {
-				if (!send_reply(s))
+				if (!gdbsock_send_reply(s))
 					return SERVED_DETACH;
 				continue;
 			}
 			if (ev == RSP_BAD) {
-				if (!send_all(s, "-", 1))
+				if (!gdbsock_send_all(s, "-", 1))
 					return SERVED_DETACH;
 				continue;
 			}
 			if (ev != RSP_PACKET)
 				continue;	/* acks, Ctrl-C while stopped, garbage */
-			if (!ss->no_ack && !send_all(s, "+", 1))
+			if (!ss->no_ack && !gdbsock_send_all(s, "+", 1))
 				return SERVED_DETACH;
 			act = gdb_handle(ss, (const char *)s->rd.buf, s->rd.len, &s->out);
 			if (act == GDB_ACT_KILL) {
 				if (s->out.len > 4)
-					send_reply(s);
+					gdbsock_send_reply(s);
 				return SERVED_KILL;
 			}
 			if (act != GDB_ACT_RESUME) {
-				if (!send_reply(s))
+				if (!gdbsock_send_reply(s))
 					return SERVED_DETACH;
 				if (strcmp((const char *)s->rd.buf, "QStartNoAckMode") == 0)
 					ss->no_ack = true;
@@ -847,7 +524,7 @@ static enum served serve(struct gdbstub *s)
 				if (!tell_mode(s))
 					return SERVED_DETACH;
 				gdb_stop_reply(ss, &s->out);
-				if (!send_reply(s))
+				if (!gdbsock_send_reply(s))
 					return SERVED_DETACH;
 				continue;
 			}
@@ -857,7 +534,7 @@ static enum served serve(struct gdbstub *s)
 				rsp_out_begin(&s->out);
 				rsp_out_fmt(&s->out, "W%02x", gone_status(s));
 				rsp_out_end(&s->out);
-				send_reply(s);
+				gdbsock_send_reply(s);
 				return SERVED_GONE;
 			}
 			if (w >= 0)
@@ -865,7 +542,7 @@ static enum served serve(struct gdbstub *s)
 			if (!tell_mode(s))
 				return SERVED_DETACH;
 			gdb_stop_reply(ss, &s->out);
-			if (!send_reply(s))
+			if (!gdbsock_send_reply(s))
 				return SERVED_DETACH;
 		}
 	}

@@ -17,6 +17,10 @@
  * a time; a second connection is refused with a message.  `detach`, or the
  * debugger going away, lets the guests run on and waits for another;
  * `kill` ends the run with STATUS_KILLED.
+ *
+ * The code: gdbstub.c (the thread, parking, stopping and resuming),
+ * gdb_sock.c (the socket), gdb_target.c (registers and memory for
+ * gdb_proto.c); gdbstub_int.h is what they share.
  */
 #ifndef MINIKVM_GDBSTUB_H
 #define MINIKVM_GDBSTUB_H
