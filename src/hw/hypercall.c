@@ -81,7 +81,7 @@ static int hc_read(struct vcpu *cpu)
 	if (!g->has_stdin)
 		return CONSOLE_EOF;
 	console_flush(&cpu->out);	/* a prompt must be visible before we wait */
-	c = console_getc(g->con, &g->stop);
+	c = console_getc(g->con, &g->stop, guest_vcpu_kicked, cpu);
 	return c >= 0 ? c : CONSOLE_EOF;
 }
 

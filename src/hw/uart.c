@@ -112,7 +112,7 @@ static uint8_t uart_read(struct uart *u, unsigned reg)
 		/* taken: the console reports the next byte (uart_input_irq) */
 		atomic_store(&u->rx_ready, false);
 		/* a byte is waiting, or the end of input: then EOT, once */
-		c = console_getc(g->con, &g->stop);
+		c = console_getc(g->con, &g->stop, NULL, NULL);	/* a byte waits: no wait */
 		return c >= 0 ? (uint8_t)c : HC_EOT;
 	case REG_IER_DLM:
 		return dlab ? u->dlm : u->ier;

@@ -347,7 +347,8 @@ static int taken_locked(struct console *con, int c)
 	return c;
 }
 
-int console_getc(struct console *con, const atomic_bool *stop)
+int console_getc(struct console *con, const atomic_bool *stop,
+		 void (*kicked)(void *arg), void *arg)
 {
 	for (;;) {
 		bool ready;
@@ -384,6 +385,8 @@ int console_getc(struct console *con, const atomic_bool *stop)
 		if (atomic_load(stop) || atomic_load(&con->stopping))
 			return CONSOLE_STOPPED;
 		ready = poll_input(con, -1) > 0;
+		if (!ready && kicked != NULL)
+			kicked(arg);	/* no limit: only a signal ends it with 0 */
 		if (ready) {
 			pthread_mutex_lock(&con->in_lock);
 			con->in_ready = true;

@@ -140,11 +140,15 @@ int console_out_error(struct console *con);
  * (reads exactly one byte from IN_FD); returns 0..255, CONSOLE_EOF at the
  * end of input (also after a read error, or without an input), or
  * CONSOLE_STOPPED if *STOP became true or console_stop was called while
- * waiting.  Only the stdin vCPU's thread calls it.
+ * waiting.  Only the stdin vCPU's thread calls it.  A signal while it
+ * waits (the kick that stops processors for the debugger) calls
+ * KICKED(ARG), if not NULL, then it waits on: the guest's IN stays
+ * pending, its processor parked in the middle of it until resumed.
  */
 #define CONSOLE_EOF (-1)
 #define CONSOLE_STOPPED (-2)
-int console_getc(struct console *con, const atomic_bool *stop);
+int console_getc(struct console *con, const atomic_bool *stop,
+		 void (*kicked)(void *arg), void *arg);
 
 /*
  * console_set_input_irq - FN(CTX) is called once for every input byte that

@@ -279,8 +279,8 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 			/* a stop request, a stray signal, or (EAGAIN) an AP's
 			 * first KVM_RUN after INIT: run again (the debugger's
 			 * stop parks it first) */
-			if (err == EINTR && g->dbg != NULL)
-				gdbstub_vcpu_intr(c);
+			if (err == EINTR)
+				guest_vcpu_kicked(c);
 			if (err == EINTR || err == EAGAIN)
 				continue;
 			guest_diagnose(c, false, "KVM_RUN: %s", strerror(err));
@@ -332,10 +332,12 @@ bool guest_run_vcpu(struct vcpu *c)
 
 	vcpu_set_current(c);
 	c->status = guest_loop(c, &t_exit);
-	if (g->dbg != NULL)
-		gdbstub_vcpu_end(c);
 	if (c->status == GUEST_DONE || c->status == GUEST_FAILED)
 		guest_end(c, c->status);
+	/* after guest_end: the stub, seeing every processor gone, tells gdb
+	 * the guest's status (W), which must be decided by then */
+	if (g->dbg != NULL)
+		gdbstub_vcpu_end(c);
 	if (st->timing && t_exit)
 		st->ns_exits += stats_now() - t_exit;
 	st->t_end = stats_now();
@@ -386,4 +388,12 @@ void guest_destroy(struct guest *g)
 	vm_destroy(&g->vm);
 	bus_free(&g->pio);
 	bus_free(&g->mmio);
+}
+
+void guest_vcpu_kicked(void *vcpu)
+{
+	struct vcpu *c = vcpu;
+
+	if (c->g->dbg != NULL)
+		gdbstub_vcpu_intr(c);
 }

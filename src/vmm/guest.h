@@ -171,6 +171,14 @@ void guest_check_halt(struct guest *g);
  * they have all stopped (a channel belongs to its processor's thread). */
 void guest_flush(struct guest *g);
 
+/*
+ * guest_vcpu_kicked - VCPU (a struct vcpu *) was interrupted by a signal
+ * while out of KVM_RUN, waiting in a device (console_getc): parks it if
+ * the debugger is stopping the guests (gdbstub_vcpu_intr), so that a
+ * processor waiting for input stops too.
+ */
+void guest_vcpu_kicked(void *vcpu);
+
 /* guest_destroy - unmaps memory and closes the fds; safe on a partial guest. */
 void guest_destroy(struct guest *g);
 
