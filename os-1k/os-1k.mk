@@ -17,7 +17,7 @@ OS1K_ELF = os-1k/kernel.elf
 OS1K_OUT = build/os-1k
 OS1K_CC = gcc
 OS1K_CFLAGS = -m32 -ffreestanding -nostdlib -fno-pic -fno-pie -fno-stack-protector \
-	-mno-sse -O2 -g -std=gnu11 -Wall -Wextra -Werror -Ios-1k -Iguests
+	-mno-sse -O2 -g -fno-asynchronous-unwind-tables -std=gnu11 -Wall -Wextra -Werror -Ios-1k -Iguests
 OS1K_LD = ld -m elf_i386 -z noexecstack
 
 OS1K_KOBJS = $(patsubst os-1k/%,$(OS1K_OUT)/%.o,$(basename $(wildcard os-1k/*.c os-1k/*.S)))

@@ -105,13 +105,19 @@ static void park(struct gdbstub *s, struct vcpu *c)
 	if (!atomic_load(&c->g->stop))
 		c->run->immediate_exit = 0;
 	if (set) {
-		struct kvm_guest_debug dbg = d->dbg;
-
+		d->applied = d->dbg;
+		c->gdb_stepping = (d->applied.control & KVM_GUESTDBG_SINGLESTEP) != 0;
 		pthread_mutex_unlock(&s->lock);
-		if (ioctl(c->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+		if (ioctl(c->fd, KVM_SET_GUEST_DEBUG, &d->applied) < 0)
 			guest_diagnose(c, false, "gdb: KVM_SET_GUEST_DEBUG: %s", strerror(errno));
 		pthread_mutex_lock(&s->lock);
 	}
+}
+
+void gdbstub_vcpu_rearm(struct vcpu *c)
+{
+	if (ioctl(c->fd, KVM_SET_GUEST_DEBUG, &dv(c)->applied) < 0)
+		guest_diagnose(c, false, "gdb: KVM_SET_GUEST_DEBUG: %s", strerror(errno));
 }
 
 /* A stop of C's own (REASON for the stop reply): report it, stop the rest. */

@@ -91,6 +91,16 @@ void gdbstub_vcpu_intr(struct vcpu *c);
  */
 void gdbstub_vcpu_debug(struct vcpu *c);
 
+/*
+ * gdbstub_vcpu_rearm - while C single-steps (c->gdb_stepping), after an
+ * exit other than KVM_EXIT_DEBUG: gives KVM its debug settings again.
+ * An instruction KVM emulates (string I/O, an I/O exit's completion on
+ * AMD) can clear the trap flag its single-stepping sets (KVM api.rst,
+ * KVM_SET_GUEST_DEBUG; measured in the lab): stepping would silently stop
+ * and a breakpoint served by it be missed.  Errors are diagnosed.
+ */
+void gdbstub_vcpu_rearm(struct vcpu *c);
+
 /* gdbstub_vcpu_end - the processor's exit loop has ended for good. */
 void gdbstub_vcpu_end(struct vcpu *c);
 

@@ -36,6 +36,7 @@ struct dvcpu {
 	bool gone;		/* its exit loop ended */
 	bool debug_set;		/* dbg must be given to KVM before it runs */
 	struct kvm_guest_debug dbg;
+	struct kvm_guest_debug applied;	/* what KVM has: its own thread's */
 	int told;		/* the enum gdb_arch gdb last heard of for it */
 	char event[48];		/* a stop of its own not yet reported: its
 				 * stop reply's reason, or "" */

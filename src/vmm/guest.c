@@ -317,6 +317,8 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 		}
 		if (g->trace != NULL)
 			trace_exit(g->trace, c, r);
+		if (c->gdb_stepping && run->exit_reason != KVM_EXIT_DEBUG)
+			gdbstub_vcpu_rearm(c);
 		if (r == IO_EXIT)
 			return GUEST_DONE;
 		if (r == IO_FAULT)

@@ -56,6 +56,7 @@ struct vcpu {
 	pthread_t thread;		/* set by the machine before it starts */
 	atomic_bool started;		/* the thread runs (guest_stop kicks it) */
 	unsigned gdb_tid;		/* its gdb thread id under --gdb, or 0 */
+	bool gdb_stepping;		/* under --gdb: KVM single-steps it (gdbstub_vcpu_rearm) */
 };
 
 /*

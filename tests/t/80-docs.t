@@ -31,6 +31,17 @@
 #     byte for byte those the page shows now (else a failure: the prebuilt
 #     example is stale); then the session's minikvm commands run for real.
 #     Without that folder either, a skip, a failure under CI=true.
+#   - every gdb session shown: README.md's ```console blocks that start
+#     with `$ [printf ... |] minikvm run --gdb ... &`, then the line it
+#     prints, then `$ gdb ARGS` and `(gdb) COMMAND` lines, each with the
+#     output shown after it.  The run gets a free port (--gdb=127.0.0.1:0,
+#     read from its stderr), which replaces :1234 in what is shown; gdb
+#     runs in batch mode with ARGS and the commands as its script, and
+#     what it prints must be the output shown, in order: a line `...`
+#     stands for any lines, and the lines gdb prints only to a terminal
+#     (Continuing., Remote debugging using ..., (More stack frames
+#     follow...)) may be missing.  The run
+#     must end with status 0, or 137 after `kill`.
 #   - the sample outputs shown: doctor's report (its stable parts: labels,
 #     the device line, capability and mode names, in order) against
 #     `minikvm doctor`; each trace line shown must be a line of the traces
@@ -162,6 +173,8 @@ function fence_end() {
 	if (lang == "yaml") emit("manifest", fline, "", "root", "", fbody)
 	else if (fbody ~ /^KVM device /) emit("doctor", fline, "", "root", "", fbody)
 	else if (fbody ~ /^vcpu[0-9]+ #[0-9]+ /) emit("trace", fline, "", "root", "", fbody)
+	else if (lang == "console" && substr(fbody, 1, index(fbody, "\n")) ~ /^\$ (printf .*\| *)?minikvm run --gdb /)
+		emit("gdb", fline, "", "root", "", fbody)
 	else emit("unknown", fline, "", "root", "a ``` block that is neither a manifest nor a known sample output")
 }
 function spans(s,   n, p, i) {
@@ -691,6 +704,115 @@ check_trace_sample() {	# ID SOURCE
 	fi
 }
 
+# ---- gdb sessions ------------------------------------------------------
+# gdb_match WANT GOT: GOT's lines are WANT's, in order; in WANT a line
+# "..." matches any lines, and one gdb prints only to a terminal may be
+# missing from GOT.  Where they differ, WANT's first unmatched line.
+gdb_match() {
+	awk -v want="$1" '
+	function optional(l) {
+		return l == "Continuing." || l ~ /^Remote debugging using / ||
+		       l == "(More stack frames follow...)"
+	}
+	BEGIN {
+		while ((getline l < want) > 0) w[++m] = l
+	}
+	{ g[++n] = $0 }
+	END {
+		# ok[i, j]: w[i..m] matches g[j..n]
+		for (j = n + 1; j >= 1; j--) ok[m + 1, j] = (j == n + 1)
+		for (i = m; i >= 1; i--)
+			for (j = n + 1; j >= 1; j--) {
+				r = 0
+				if (w[i] == "...") r = ok[i + 1, j] || (j <= n && ok[i, j + 1])
+				else {
+					if (j <= n && w[i] == g[j]) r = ok[i + 1, j + 1]
+					if (!r && optional(w[i])) r = ok[i + 1, j]
+				}
+				ok[i, j] = r
+			}
+		if (ok[1, 1]) exit 0
+		# the first line of WANT no prefix of GOT gets past
+		j = 1
+		for (i = 1; i <= m; i++) {
+			if (w[i] == "...") continue
+			k = j
+			while (k <= n && g[k] != w[i]) k++
+			if (k > n) { if (!optional(w[i])) break; continue }
+			j = k + 1
+		}
+		print "expected, in order: " (i <= m ? w[i] : "(the end)")
+		exit 1
+	}' "$2"
+}
+
+check_gdb() {	# ID SOURCE
+	b=$X/$1.body
+	runline=$(sed -n '1{s/^\$ //;s/ *&$//;p;}' "$b")
+	gdbargs=$(sed -n 's/^\$ gdb //p' "$b" | head -1)
+	label="gdb session at $2: $runline; gdb $gdbargs"
+	if [ -z "$gdbargs" ] || ! sed -n 1p "$b" | grep -q '&$'; then
+		fail "$label: it shows no '\$ minikvm run --gdb ... &' then '\$ gdb ...'"
+		return
+	fi
+	if [ "$kvm" = no ]; then
+		kvm_skip "$label"
+		return
+	fi
+	# what each part prints: minikvm's stderr lines, then gdb's
+	awk '/^\$ gdb /{ exit } NR > 1' "$b" >"$TMP/gw.err"
+	awk 'on && !/^\(gdb\) / { print } /^\$ gdb /{ on = 1 }' "$b" >"$TMP/gw.out"
+	sed -n 's/^(gdb) //p' "$b" >"$TMP/gw.gdb"
+	grep -q '^kill$' "$TMP/gw.gdb" && want=137 || want=0
+	rm -f "$TMP/gerrp"
+	mkfifo "$TMP/gerrp"
+	cmd=$(printf '%s\n' "$runline" | sed 's/--gdb /--gdb=127.0.0.1:0 /')
+	(cd "$TMP/r" && exec setsid sh -c 'minikvm() { "$MINIKVM" "$@"; }; eval "$1"' docs "$cmd") \
+		</dev/null >"$TMP/g.out" 2>"$TMP/gerrp" &
+	gpid=$!
+	{ sleep "$LIMIT"; kill -KILL -"$gpid"; } </dev/null >/dev/null 2>&1 &
+	gdog=$!
+	exec 5<"$TMP/gerrp"
+	: >"$TMP/g.err"
+	port=
+	while IFS= read -r l <&5; do
+		printf '%s\n' "$l" >>"$TMP/g.err"
+		case $l in *'waiting for a debugger on '*) port=${l##*:}; break ;; esac
+	done
+	cat <&5 >>"$TMP/g.err" &
+	gdrain=$!
+	exec 5<&-
+	why=
+	if [ -n "$port" ]; then
+		sed -e "s/:1234\$/:$port/" -e "s/:1234\([^0-9]\)/:$port\1/g" "$TMP/gw.err" | while IFS= read -r l; do
+			grep -Fxq -- "$l" "$TMP/g.err" || echo "minikvm did not say: $l"
+		done >"$TMP/gwhy"
+		[ -s "$TMP/gwhy" ] && why="$why; $(cat "$TMP/gwhy")"
+		gargs=$(printf '%s\n' "$gdbargs" | sed -e "s/:1234\$/:$port/" -e "s/:1234\([^0-9]\)/:$port\1/g")
+		(cd "$TMP/r" && eval "timeout -s KILL $LIMIT gdb -nx -batch $gargs -x \"\$TMP/gw.gdb\"") \
+			</dev/null >"$TMP/gdb.out" 2>&1 || :
+		sed -e "s/:$port\$/:1234/" -e "s/:$port\([^0-9]\)/:1234\1/g" "$TMP/gdb.out" >"$TMP/gdb.shown"
+		m=$(gdb_match "$TMP/gw.out" "$TMP/gdb.shown") || why="$why; gdb's output is not the one shown: $m"
+	fi
+	st=0
+	wait "$gpid" || st=$?
+	kill "$gdog" 2>/dev/null || :
+	wait "$gdrain" || :
+	if [ "$st" -eq 1 ] && grep -q "refuses 32-bit paging" "$TMP/g.err" && ! paging_runs; then
+		pass "$label: this host refuses 32-bit paging, and the diagnosis says so (the lab VM runs it)"
+		return
+	fi
+	[ -n "$port" ] || why="$why; minikvm never said where it waits for gdb"
+	[ "$st" -eq "$want" ] || why="$why; status $st, expected $want"
+	if [ -z "$why" ]; then
+		pass "$label"
+	else
+		fail "$label (${why#; })"
+		sed 's/^/# gdb: /' "$TMP/gdb.shown" 2>/dev/null | head -60
+		show_err "$TMP/g.err"
+	fi
+}
+
 # ---- run ---------------------------------------------------------------
 # every document gives examples
 for d in $DOCS; do
@@ -765,6 +887,7 @@ while IFS="$tab" read -r id kind src name grp text; do
 	case $kind in
 	doctor) check_doctor_sample "$id" "$src" </dev/null ;;
 	trace) check_trace_sample "$id" "$src" </dev/null ;;
+	gdb) check_gdb "$id" "$src" </dev/null ;;
 	esac
 done <"$X/index"
 
