@@ -2,6 +2,7 @@
 # the stack, variables, finish, to the end.
 set pagination off
 set confirm off
+set remotetimeout 60
 set osabi none
 file tests/gdb/@ELF@
 target remote 127.0.0.1:@PORT@

@@ -2,6 +2,7 @@
 # CR0, EFER), a breakpoint, continue past the last one (the run ends).
 set pagination off
 set confirm off
+set remotetimeout 60
 set osabi none
 target remote 127.0.0.1:@PORT@
 show architecture

@@ -3,6 +3,7 @@
 # linear PC, registers, memory, threads, a breakpoint, kill.
 set pagination off
 set confirm off
+set remotetimeout 60
 set osabi none
 target remote 127.0.0.1:@PORT@
 set architecture i8086

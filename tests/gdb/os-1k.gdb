@@ -6,6 +6,7 @@
 # trap flag cleared by the interrupt.)
 set pagination off
 set confirm off
+set remotetimeout 60
 set osabi none
 file os-1k/kernel.elf
 target remote 127.0.0.1:@PORT@

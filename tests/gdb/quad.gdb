@@ -2,6 +2,7 @@
 # look at it, let them all run to their end.
 set pagination off
 set confirm off
+set remotetimeout 60
 set osabi none
 target remote 127.0.0.1:@PORT@
 info threads

@@ -2,6 +2,7 @@
 # registers, a string, a breakpoint, a write watchpoint, to the end.
 set pagination off
 set confirm off
+set remotetimeout 60
 set osabi none
 target remote 127.0.0.1:@PORT@
 set architecture i8086

@@ -36,7 +36,8 @@
 #     prints, then `$ gdb ARGS` and `(gdb) COMMAND` lines, each with the
 #     output shown after it.  The run gets a free port (--gdb=127.0.0.1:0,
 #     read from its stderr), which replaces :1234 in what is shown; gdb
-#     runs in batch mode with ARGS and the commands as its script, and
+#     runs in batch mode (a 60 s remotetimeout: the lab is slow) with ARGS
+#     and the commands as its script, and
 #     what it prints must be the output shown, in order: a line `...`
 #     stands for any lines, and the lines gdb prints only to a terminal
 #     (Continuing., Remote debugging using ..., (More stack frames
@@ -789,7 +790,7 @@ check_gdb() {	# ID SOURCE
 		done >"$TMP/gwhy"
 		[ -s "$TMP/gwhy" ] && why="$why; $(cat "$TMP/gwhy")"
 		gargs=$(printf '%s\n' "$gdbargs" | sed -e "s/:1234\$/:$port/" -e "s/:1234\([^0-9]\)/:$port\1/g")
-		(cd "$TMP/r" && eval "timeout -s KILL $LIMIT gdb -nx -batch $gargs -x \"\$TMP/gw.gdb\"") \
+		(cd "$TMP/r" && eval "timeout -s KILL $LIMIT gdb -nx -batch -ex 'set remotetimeout 60' $gargs -x \"\$TMP/gw.gdb\"") \
 			</dev/null >"$TMP/gdb.out" 2>&1 || :
 		sed -e "s/:$port\$/:1234/" -e "s/:$port\([^0-9]\)/:1234\1/g" "$TMP/gdb.out" >"$TMP/gdb.shown"
 		m=$(gdb_match "$TMP/gw.out" "$TMP/gdb.shown") || why="$why; gdb's output is not the one shown: $m"
