@@ -6,19 +6,22 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+# where bash-completion looks for a command's completion (Debian's
+# `pkg-config --variable=completionsdir bash-completion` for PREFIX=/usr)
+COMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 WARN = -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Isrc -Iguests -D_FILE_OFFSET_BITS=64
-LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c 2>/dev/null || echo -lcyaml -lyaml -ljson-c) -lpthread
+LIBS = $(shell $(PKG_CONFIG) --libs libcyaml json-c libseccomp 2>/dev/null || echo -lcyaml -lyaml -ljson-c -lseccomp) -lpthread
 
 # Debian packages: what building and running needs (make run), and what
 # the tests need on top (make check; .ci/run installs both).
-RUN_DEBS = build-essential pkg-config libcyaml-dev libyaml-dev libjson-c-dev
-TEST_DEBS = perl bsdutils clang libclang-rt-14-dev time valgrind mandoc man-db gdb \
-	python3-jsonschema python3-yaml $(LAB_DEBS)
+RUN_DEBS = build-essential pkg-config libcyaml-dev libyaml-dev libjson-c-dev libseccomp-dev
+TEST_DEBS = perl bsdutils clang libclang-rt-14-dev time valgrind mandoc man-db gdb passwd \
+	python3-jsonschema python3-yaml bash-completion $(LAB_DEBS)
 
 BUILD = build
 SRCS = $(wildcard src/*.c src/*/*.c)
@@ -124,12 +127,15 @@ install: $(BUILD)/minikvm
 		install -d $(DESTDIR)$(MANDIR)/man$$sec && \
 		install -m 644 $$page $(DESTDIR)$(MANDIR)/man$$sec/ || exit 1; \
 	done
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 src/cli/minikvm.bash $(DESTDIR)$(COMPLETIONDIR)/minikvm
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/minikvm
 	for page in man/*.[157]; do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; \
 	done
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/minikvm
 
 clean: os-1k-clean
 	rm -rf $(BUILD) guests/*.bin guests/*.elf guests/*.o tests/guests/*.bin tests/guests/*.elf tests/guests/*.o tests/hostile/*.bin tests/hostile/*.elf tests/hostile/*.o tests/promises/*.bin tests/promises/*.o tests/pc/*.bin tests/pc/*.elf tests/pc/*.o $(DISK_IMAGES) tests/disk/*.o guests/disk/*.o tests/bench/disk/*.o tests/gdb/*.bin tests/gdb/*.elf tests/gdb/*.o
@@ -151,7 +157,8 @@ $(BUILD)/test_%: tests/unit/test_%.c $(filter-out $(BUILD)/main.o,$(OBJS))
 
 # libFuzzer targets (tests/fuzz/): the manifest loader, the loader with
 # --set overrides (and check -v's print-and-reload), the ELF loader, the
-# ATA channel and the gdb stub's packet layer.
+# ATA channel, the gdb stub's packet layer, every device on the buses of
+# both boards, and the MP table, ACPI and Linux zero page/e820 builders.
 # `make fuzz FUZZ_SECONDS=1800` runs each that long; make check runs them
 # for a minute each (tests/t/70-fuzz.t).
 FUZZ_CC = clang
@@ -178,9 +185,23 @@ $(BUILD)/fuzz/fuzz_ata: tests/fuzz/fuzz_ata.c src/hw/ata.c src/hw/ata_cmd.c src/
 $(BUILD)/fuzz/fuzz_gdb: tests/fuzz/fuzz_gdb.c $(GDB_PROTO_SRCS) $(HDRS)
 	mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
+# every device on the buses, through the boards' own set-up: it links
+# every object but main.o, as the unit tests do, built with FUZZ_FLAGS
+FUZZ_OBJS = $(filter-out $(BUILD)/fuzz/obj/main.o,$(SRCS:src/%.c=$(BUILD)/fuzz/obj/%.o))
+$(BUILD)/fuzz/obj/%.o: src/%.c $(HDRS) guests/minikvm.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/fuzz_bus: tests/fuzz/fuzz_bus.c $(FUZZ_OBJS) $(HDRS)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
+# the MP table, ACPI tables and Linux zero page (e820) builders
+$(BUILD)/fuzz/fuzz_tables: tests/fuzz/fuzz_tables.c src/x86/mptable.c src/x86/acpi.c \
+		src/boot/linux.c $(HDRS)
+	mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $(filter %.c,$^)
+FUZZ_TARGETS = manifest set image ata gdb bus tables
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_manifest $(BUILD)/fuzz/fuzz_set $(BUILD)/fuzz/fuzz_image $(BUILD)/fuzz/fuzz_ata $(BUILD)/fuzz/fuzz_gdb $(GUESTS)
-	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%) $(GUESTS)
+	FUZZ_DIR=$(BUILD)/fuzz tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 
 # configs/linux.yaml's guest: Debian's cloud kernel and a busybox-static
 # initramfs (tests/linux/mkassets), into build/linux/ (not $(BUILD): the

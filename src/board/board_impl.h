@@ -1,6 +1,8 @@
 /*
  * board_impl.h - the boards' own functions (board.h), for board.c, bare.c
- * and pc.c only (pc.c builds on bare.c).
+ * and pc.c only (pc.c builds on bare.c), and for the bus fuzzer
+ * (tests/fuzz/fuzz_bus.c), which puts the boards' devices on buses
+ * without KVM.
  */
 #ifndef MINIKVM_BOARD_IMPL_H
 #define MINIKVM_BOARD_IMPL_H
@@ -34,7 +36,15 @@ struct pc_board {
 /* board_bare_create - the hypercall port and COM1; 0, or -1 with E. */
 int board_bare_create(struct guest *g, struct err *e);
 
-/* board_pc_create - the bare board's devices and a PC's (pc.c); 0 or -1. */
+/*
+ * board_pc_devices - the bare board's devices and a PC's own (pc.c: the
+ * 8042, CMOS, CRTC, COM1's IRQ 4, the ATA disks) on G's port bus.  No KVM
+ * call: the VM is used only when a device sets an IRQ line.  0 or -1.
+ */
+int board_pc_devices(struct guest *g, struct err *e);
+
+/* board_pc_create - board_pc_devices, then the I/O APIC's ID and the MP
+ * and ACPI tables (pc.c); 0 or -1. */
 int board_pc_create(struct guest *g, struct err *e);
 
 /* board_pc_destroy - frees G's PC devices, if any. */

@@ -105,7 +105,7 @@ static int pc_disks_create(struct guest *g, struct pc_board *pc, struct err *e)
 	return 0;
 }
 
-int board_pc_create(struct guest *g, struct err *e)
+int board_pc_devices(struct guest *g, struct err *e)
 {
 	struct pc_board *pc;
 
@@ -129,7 +129,12 @@ int board_pc_create(struct guest *g, struct err *e)
 	    bus_register(&g->pio, CRTC_BASE, CRTC_PORTS, &pc->crtc, crtc_io,
 			 "CRTC") < 0)
 		return err_set(e, "cannot register devices: out of memory");
-	if (pc_disks_create(g, pc, e) < 0)
+	return pc_disks_create(g, pc, e);
+}
+
+int board_pc_create(struct guest *g, struct err *e)
+{
+	if (board_pc_devices(g, e) < 0)
 		return -1;
 	/* what a PC's BIOS leaves for the OS to find its processors, and
 	 * the I/O APIC's ID as the table gives it (MP spec §4.3.3) */

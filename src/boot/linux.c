@@ -146,6 +146,12 @@ int linux_parse(const uint8_t *data, size_t len, uint64_t file_size,
 	start = (LINUX_KERNEL + align - 1) / align * align;
 	if (start < img->pref_address)
 		start = img->pref_address;
+	/* a crafted pref_address near 2^64 must not wrap round to a small,
+	 * fitting footprint */
+	if (start > UINT64_MAX - h.init_size) {
+		img->why = "needs init_size bytes from a pref_address past the end of memory";
+		return -1;
+	}
 	img->footprint_end = start + h.init_size;
 	if (img->footprint_end < LINUX_KERNEL + img->kernel_size)
 		img->footprint_end = LINUX_KERNEL + img->kernel_size;
@@ -180,7 +186,8 @@ int linux_setup(uint8_t *mem, uint64_t mem_size, const uint8_t *kernel,
 		*why = img.why;
 		return -1;
 	}
-	if (img.footprint_end > mem_size) {
+	/* below the hole under 4 GiB, where the e820 map has it in RAM */
+	if (img.footprint_end > layout_low_size(mem_size)) {
 		*why = "does not fit in the guest's memory (its init_size)";
 		return -1;
 	}

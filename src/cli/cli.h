@@ -27,7 +27,7 @@
 #define SYN_RUN \
 	"minikvm run [--set PATH=VALUE]... [--color=WHEN] [--no-color]\n" \
 	"                   [--trace[=LIST]] [--stats[=json:FILE]] [--gdb[=ADDRESS]]\n" \
-	"                   MANIFEST\n"
+	"                   [--no-sandbox] MANIFEST\n"
 #define SYN_CHECK "minikvm check [-v] [--set PATH=VALUE]... MANIFEST...\n"
 #define SYN_DOCTOR "minikvm doctor [--json | --mode MODE]\n"
 #define SYN_BENCH \

@@ -38,6 +38,8 @@ static const char run_usage[] =
 	"  --gdb[=ADDRESS]      serve gdb's remote protocol on ADDRESS, HOST:PORT\n"
 	"                       (default 127.0.0.1:1234) or unix:PATH; every vCPU\n"
 	"                       waits for the debugger before its first instruction\n"
+	"  --no-sandbox         run without the seccomp filters that allow each\n"
+	"                       thread only the system calls its work needs\n"
 	"  -h, --help           print this help and exit\n"
 	"\n"
 	"Exit status:\n"
@@ -49,7 +51,8 @@ static const char run_usage[] =
 	"  130  interrupted by SIGINT\n"
 	"  137  ended by gdb's kill (--gdb)\n"
 	"  141  standard output's reader went away (as if by SIGPIPE)\n"
-	"  143  terminated by SIGTERM\n";
+	"  143  terminated by SIGTERM\n"
+	"  159  a minikvm thread made a system call its seccomp filter refuses\n";
 
 /* --color=WHEN: S (auto, always or never) into *W; 0, or -1. */
 static int parse_when(const char *s, enum when *w)
@@ -103,7 +106,8 @@ static int parse_trace(const char *arg, struct trace *t, struct out_file *out)
 /* `minikvm run [OPTION]... MANIFEST`; the exit status. */
 int cmd_run(int argc, char **argv, uint64_t t_start)
 {
-	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS, OPT_SET, OPT_GDB };
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_TRACE, OPT_STATS, OPT_SET, OPT_GDB,
+	       OPT_NO_SANDBOX };
 	static const char shorts[] = "h";
 	static const struct option opts[] = {
 		{ "set", required_argument, NULL, OPT_SET },
@@ -112,10 +116,11 @@ int cmd_run(int argc, char **argv, uint64_t t_start)
 		{ "trace", optional_argument, NULL, OPT_TRACE },
 		{ "stats", optional_argument, NULL, OPT_STATS },
 		{ "gdb", optional_argument, NULL, OPT_GDB },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_options opt = { .color = WHEN_UNSET, .t_start = t_start };
+	struct run_options opt = { .color = WHEN_UNSET, .t_start = t_start, .sandbox = true };
 	struct trace trace = { 0 };
 	atomic_int trace_errno = 0;
 	struct out_file trace_out = { 0 }, stats_out = { 0 };
@@ -150,6 +155,9 @@ int cmd_run(int argc, char **argv, uint64_t t_start)
 			if ((status = parse_stats(optarg, &stats_out, &stats_json)) != 0)
 				goto out;
 			opt.stats = true;
+			break;
+		case OPT_NO_SANDBOX:
+			opt.sandbox = false;
 			break;
 		case OPT_GDB:	/* the last one counts */
 			opt.gdb = optarg != NULL ? optarg : "127.0.0.1:1234";

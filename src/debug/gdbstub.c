@@ -18,6 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/sandbox.h"
+
+#define REARM_MS 20	/* while a processor steps: how often it is made to re-arm */
+
 #define KICK_MS 5		/* a processor not yet parked is interrupted again */
 
 static struct dvcpu *dv(struct vcpu *c)
@@ -337,6 +341,34 @@ enum served { SERVED_DETACH, SERVED_GONE, SERVED_KILL, SERVED_QUIT };
  * end of every guest, the debugger leaving.  Returns -1 when the stop is
  * in ss->stop_*, else how the session ended.
  */
+/* Whether a processor single-steps for gdb. */
+static bool stepping(struct gdbstub *s)
+{
+	bool any = false;
+
+	pthread_mutex_lock(&s->lock);	/* park() sets gdb_stepping under it */
+	for (size_t i = 0; i < s->n; i++)
+		any |= !s->v[i].gone && s->v[i].c->gdb_stepping;
+	pthread_mutex_unlock(&s->lock);
+	return any;
+}
+
+/*
+ * Interrupts every processor that single-steps, so that its exit loop
+ * gives KVM its debug settings again (gdbstub_vcpu_rearm): an interrupt
+ * the guest takes while KVM steps it clears the trap flag (AMD-V; the
+ * handler runs unstepped), and a guest whose interrupts KVM handles in
+ * the kernel may then never exit to us again, stepping lost for good.
+ */
+static void rearm_all(struct gdbstub *s)
+{
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->v[i].gone && !s->v[i].parked && s->v[i].c->gdb_stepping)
+			pthread_kill(s->v[i].c->thread, SIG_VCPU_KICK);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static int wait_stop(struct gdbstub *s)
 {
 	for (;;) {
@@ -350,11 +382,16 @@ static int wait_stop(struct gdbstub *s)
 		uint8_t buf[512];
 		ssize_t n;
 		bool intr = false;
+		int rc = poll(pf, 4, stepping(s) ? REARM_MS : -1);
 
-		if (poll(pf, 4, -1) < 0) {
+		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
 			return SERVED_DETACH;
+		}
+		if (rc == 0) {
+			rearm_all(s);
+			continue;
 		}
 		if (pf[3].revents)
 			gdbsock_refuse_second(s);
@@ -600,7 +637,9 @@ static void *stub_main(void *arg)
 
 	/* signals are for the processor threads and the main thread */
 	sigfillset(&all);
+	sigdelset(&all, SIGSYS);	/* the sandbox's refusal must reach its handler */
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	sandbox_enter_service(SANDBOX_GDB, "the gdb thread");
 	for (;;) {
 		enum served how;
 

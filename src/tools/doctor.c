@@ -14,6 +14,7 @@
 #include "vmm/kvm.h"
 #include "vmm/probe.h"
 #include "vmm/probe_debug.h"
+#include "vmm/sandbox.h"
 
 /* The vendor module that provides /dev/kvm: kvm_intel, kvm_amd, kvm_pvm... */
 static void kvm_module(char *buf, size_t len)
@@ -145,6 +146,7 @@ static void print_text(FILE *out, json_object *root)
 	json_object *modes = json_object_object_get(root, "modes");
 	const char *virt = jstr(root, "cpu_virtualization");
 	const char *sep = "";
+	json_object *sandbox;
 
 	if (jbool(root, "usable"))
 		fprintf(out, "KVM device    %s: usable, KVM API version %d\n",
@@ -163,6 +165,12 @@ static void print_text(FILE *out, json_object *root)
 		jstr(root, "cpu"), virt);
 	if (strcmp(virt, "none") == 0 && jbool(root, "usable"))
 		fprintf(out, "              (no vmx/svm flag: this KVM is a software implementation)\n");
+	sandbox = json_object_object_get(root, "sandbox");
+	if (jbool(sandbox, "supported"))
+		fprintf(out, "sandbox       yes: run's threads get seccomp filters (%s)\n",
+			jstr(sandbox, "detail"));
+	else
+		fprintf(out, "sandbox       no: %s\n", jstr(sandbox, "detail"));
 	fprintf(out, "capabilities  ");
 	json_object_object_foreach(caps_o, name, val) {
 		int v = json_object_get_int(val);
@@ -238,6 +246,18 @@ static void debug_facts(const struct kvm *kvm, json_object *o)
 	json_object_object_add(o, "problem", p.why[0] ? json_object_new_string(p.why) : NULL);
 }
 
+/* Whether `run` can sandbox its threads here (vmm/sandbox.h). */
+static void sandbox_facts(json_object *o)
+{
+	json_object *s = json_object_new_object();
+	char why[160];
+	bool ok = sandbox_supported(why, sizeof why);
+
+	json_object_object_add(s, "supported", json_object_new_boolean(ok));
+	json_object_object_add(s, "detail", json_object_new_string(why));
+	json_object_object_add(o, "sandbox", s);
+}
+
 int doctor_report(FILE *out, bool json)
 {
 	json_object *root = json_object_new_object(), *jcaps, *jmodes, *jdebug;
@@ -249,6 +269,7 @@ int doctor_report(FILE *out, bool json)
 	json_object_object_add(root, "usable", json_object_new_boolean(usable));
 	json_object_object_add(root, "problem", usable ? NULL : json_object_new_string(e.msg));
 	host_facts(root, usable ? ioctl(kvm.fd, KVM_GET_API_VERSION, 0) : -1);
+	sandbox_facts(root);
 
 	jcaps = json_object_new_object();
 	jmodes = json_object_new_object();

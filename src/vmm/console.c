@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+#include "vmm/sandbox.h"
 
 /* Adds 1 to eventfd FD (which then polls readable); EINTR retried. */
 static void event_raise(int fd)
@@ -288,6 +289,7 @@ static void *console_watcher(void *arg)
 {
 	struct console *con = arg;
 
+	sandbox_enter_service(SANDBOX_INPUT, "the input thread");
 	pthread_mutex_lock(&con->in_lock);
 	for (;;) {
 		uint64_t taken;

@@ -18,6 +18,7 @@
 #include "debug/gdbstub.h"
 #include "boot/cpu.h"
 #include "vmm/probe.h"
+#include "vmm/sandbox.h"
 
 /* Processor 0 in the manifest's mode at the entry point (cpu.h). */
 static int guest_boot_bsp(struct guest *g, const struct manifest *m,
@@ -281,6 +282,8 @@ static enum guest_status guest_loop(struct vcpu *c, uint64_t *t_exit)
 			 * stop parks it first) */
 			if (err == EINTR)
 				guest_vcpu_kicked(c);
+			if (err == EINTR && c->gdb_stepping)
+				gdbstub_vcpu_rearm(c);	/* see gdbstub.c, rearm_all */
 			if (err == EINTR || err == EAGAIN)
 				continue;
 			guest_diagnose(c, false, "KVM_RUN: %s", strerror(err));
@@ -331,9 +334,15 @@ bool guest_run_vcpu(struct vcpu *c)
 	struct guest *g = c->g;
 	struct vcpu_stats *st = &c->stats;
 	uint64_t t_exit = 0;
+	struct err e;
 
 	vcpu_set_current(c);
-	c->status = guest_loop(c, &t_exit);
+	if (sandbox_enter(SANDBOX_VCPU, c->name, &e) < 0) {
+		guest_diagnose(c, false, "%s", e.msg);
+		c->status = GUEST_FAILED;
+	} else {
+		c->status = guest_loop(c, &t_exit);
+	}
 	if (c->status == GUEST_DONE || c->status == GUEST_FAILED)
 		guest_end(c, c->status);
 	/* after guest_end: the stub, seeing every processor gone, tells gdb

@@ -147,6 +147,18 @@ void guest_note(struct vcpu *c, enum guest_note_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * guest_diag_prepare - before the sandbox (sandbox.h): starts learning on
+ * KVM, in VMs of its own and on a thread of its own (SANDBOX_PROBE), the
+ * host facts a diagnosis or a trace may need later (whether KVM has moved
+ * RIP past an OUT when it exits to us; with PROTECTED_MODE, whether
+ * protected-mode interrupts and 32-bit paging run), so that none is made
+ * where the filters forbid new VMs; those who need one wait for it.
+ * guest_diag_finish - waits for that thread: before KVM is closed.
+ */
+void guest_diag_prepare(const struct kvm *kvm, bool protected_mode);
+void guest_diag_finish(void);
+
+/*
  * guest_exit_ip - the IP that diagnoses and traces show for the exit being
  * handled, given its registers R and S: for a port I/O exit, the address
  * of the I/O instruction itself, on every host.  KVM on VT-x/AMD-V leaves

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "boot/cpu.h"
 #include "vmm/probe.h"
+#include "vmm/sandbox.h"
 
 #define CR0_PG (1ull << 31)
 
@@ -125,6 +127,68 @@ static void out_rip_probe(void)
 	vm_destroy(&vm);
 }
 
+/*
+ * Under the sandbox the host facts are learnt beside the guests' first
+ * instructions, by a thread of their own (their VMs take a millisecond or
+ * more to make), which those who need a fact wait for (diag_wait).
+ */
+static pthread_t diag_thread;
+static bool diag_started, diag_done, diag_protected;
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t diag_cond = PTHREAD_COND_INITIALIZER;
+
+static void *diag_probe_main(void *arg)
+{
+	(void)arg;
+	sandbox_enter_service(SANDBOX_PROBE, "the probe thread");
+	pthread_once(&out_rip_once, out_rip_probe);
+	if (diag_protected) {	/* what guest_explain_fault may ask */
+		probe_mode_learn(out_rip_kvm, PROBE_PROTECTED_INTERRUPTS);
+		probe_mode_learn(out_rip_kvm, PROBE_PROTECTED_PAGING);
+	}
+	pthread_mutex_lock(&diag_lock);
+	diag_done = true;
+	pthread_cond_broadcast(&diag_cond);
+	pthread_mutex_unlock(&diag_lock);
+	return NULL;
+}
+
+void guest_diag_prepare(const struct kvm *kvm, bool protected_mode)
+{
+	sigset_t all, old;
+
+	out_rip_kvm = kvm;
+	diag_protected = protected_mode;
+	/* its probes' time limit is a SIGALRM for the thread; the rest are
+	 * the main thread's (signalfd) and the processors' */
+	sigfillset(&all);
+	sigdelset(&all, SIGALRM);
+	sigdelset(&all, SIGSYS);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	diag_started = pthread_create(&diag_thread, NULL, diag_probe_main, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!diag_started)
+		diag_probe_main(NULL);	/* no thread: learn them now */
+}
+
+/* Waits until the host facts are learnt, if a thread is learning them. */
+static void diag_wait(void)
+{
+	if (!diag_started)
+		return;
+	pthread_mutex_lock(&diag_lock);
+	while (!diag_done)
+		pthread_cond_wait(&diag_cond, &diag_lock);
+	pthread_mutex_unlock(&diag_lock);
+}
+
+void guest_diag_finish(void)
+{
+	if (diag_started)
+		pthread_join(diag_thread, NULL);
+	diag_started = false;
+}
+
 uint64_t guest_exit_ip(struct vcpu *c, const struct kvm_regs *r,
 		       const struct kvm_sregs *s)
 {
@@ -136,7 +200,9 @@ uint64_t guest_exit_ip(struct vcpu *c, const struct kvm_regs *r,
 
 	if (run->exit_reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_OUT)
 		return r->rip;
-	out_rip_kvm = c->g->vm.kvm;
+	diag_wait();
+	if (!diag_started)
+		out_rip_kvm = c->g->vm.kvm;
 	pthread_once(&out_rip_once, out_rip_probe);
 	if (!out_rip_advanced)
 		return r->rip;
@@ -333,7 +399,7 @@ static const char *guest_explain_fault(struct vcpu *c)
 	if (c->run->exit_reason == KVM_EXIT_INTERNAL_ERROR && !(s.cr0 & CR0_PG) &&
 	    guest_read_linear(c, &s, s.cs.base + r.rip, at, sizeof at) &&
 	    (at[0] == 0xcf || at[0] == 0xcd) &&	/* iret, int n */
-	    !probe_mode_runs(PROBE_PROTECTED_INTERRUPTS))
+	    (diag_wait(), !probe_mode_runs(PROBE_PROTECTED_INTERRUPTS)))
 		return "this host's KVM cannot emulate interrupts (int/iret) in protected-mode ring 0; the guest needs VT-x/AMD-V (see 'minikvm doctor')";
 	/* Paging is blamed only if it was on: minikvm turned it on, or CR0
 	 * says so, or the guest has just set CR0.PG (kvm_pvm clears PG in the
@@ -341,6 +407,7 @@ static const char *guest_explain_fault(struct vcpu *c)
 	 * without PG proves nothing. */
 	if (!g->paging && !(s.cr0 & CR0_PG) && !guest_just_set_pg(c, &s, &r))
 		return NULL;
+	diag_wait();
 	if (probe_mode_runs(PROBE_PROTECTED_PAGING))
 		return NULL;
 	return "this host's KVM refuses 32-bit paging, which this guest turns on; it needs VT-x/AMD-V (see 'minikvm doctor')";

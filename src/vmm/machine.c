@@ -25,6 +25,7 @@
 #include "vmm/probe_debug.h"
 #include "vmm/stats.h"
 #include "vmm/ticker.h"
+#include "vmm/sandbox.h"
 #include "manifest/units.h"
 
 /*
@@ -422,6 +423,18 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 		else if (m->irqchip && cfg->stdin)
 			console_set_input_irq(&con, input_fire, vt);
 	}
+	/* from here on no file is opened: each thread enters its filter */
+	if (opt->sandbox) {
+		bool protected_mode = false;
+
+		for (size_t i = 0; i < m->nr_vcpus; i++)
+			protected_mode |= t[i].g.mode == CPU_MODE_PROTECTED;
+		if (sandbox_prepare(&e) < 0) {
+			fprintf(stderr, "minikvm: %s\n", e.msg);
+			goto out;
+		}
+		guest_diag_prepare(&kvm, protected_mode);
+	}
 	if (dbg != NULL && machine_gdb_start(dbg, &kvm, t, m->nr_vcpus, &gs) < 0)
 		goto out;
 	for (size_t i = 0; i < m->nr_vcpus; i++) {
@@ -441,7 +454,9 @@ int machine_run(const struct manifest *m, const struct run_options *opt)
 			t[i].started = true;
 		}
 	}
-	if (ticker_start(&ticker, &e) < 0 || console_start_input(&con, &e) < 0) {
+	/* the main thread last: a thread it starts would inherit its filter */
+	if (ticker_start(&ticker, &e) < 0 || console_start_input(&con, &e) < 0 ||
+	    sandbox_enter(SANDBOX_MAIN, "the main thread", &e) < 0) {
 		say(&ms, "minikvm: %s\n", e.msg);
 		stop_all(t, m->nr_vcpus, &con, &ms);
 		goto out;
@@ -504,6 +519,7 @@ out:
 	if (done_fd >= 0)
 		close(done_fd);
 	msgs_end(&ms);
+	guest_diag_finish();	/* its probes use KVM */
 	kvm_close(&kvm);
 	if (out_fd >= 0 && out_fd != STDOUT_FILENO)
 		close(out_fd);

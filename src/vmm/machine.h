@@ -41,6 +41,9 @@ struct run_options {
 	bool quiet;			/* guest output to /dev/null (bench) */
 	struct run_report *report;	/* filled at the end, or NULL */
 	const char *gdb;		/* --gdb: the stub's address, or NULL */
+	bool sandbox;			/* seccomp filters per thread (sandbox.h);
+					 * bench leaves it off: it builds VMs
+					 * again and again in one process */
 };
 
 /*

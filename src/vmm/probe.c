@@ -251,12 +251,35 @@ void probe_run(const struct kvm *kvm, enum probe_mode mode, struct probe *p)
 	probe_guest_close(&g);
 }
 
+/* What probe_mode_learn found: 0 not asked, 1 runs, -1 does not. */
+static signed char learnt[PROBE_MODES];
+
+void probe_mode_learn(const struct kvm *kvm, enum probe_mode mode)
+{
+	struct probe_guest g;
+	struct probe p;
+
+	memset(&p, 0, sizeof p);
+	learnt[mode] = -1;
+	if (probe_guest_open(&g, kvm, mode, probes[mode].code, probes[mode].len,
+			     p.why, sizeof p.why) < 0)
+		return;
+	if (mode == PROBE_PROTECTED_INTERRUPTS)
+		probe_write_idt(g.vm.mem);
+	probe_guest_limit(&g, PROBE_LIMIT_S);
+	if (probe_loop(&g, probes[mode].n_at, 1, &p) >= 0)	/* once round: it runs */
+		learnt[mode] = 1;
+	probe_guest_close(&g);
+}
+
 bool probe_mode_runs(enum probe_mode mode)
 {
 	struct kvm kvm;
 	struct err e;
 	struct probe p;
 
+	if (learnt[mode] != 0)
+		return learnt[mode] > 0;
 	if (kvm_open(&kvm, &e) < 0)
 		return false;
 	probe_run(&kvm, mode, &p);

@@ -56,8 +56,18 @@ void probe_run(const struct kvm *k, enum probe_mode mode, struct probe *p);
 /*
  * probe_mode_runs - true if a guest in MODE runs on this host's KVM
  * ($MINIKVM_KVM_DEVICE or /dev/kvm); false also if KVM cannot be opened.
+ * What probe_mode_learn found, if it ran: then no file is opened and no
+ * VM made (the sandbox allows neither).
  */
 bool probe_mode_runs(enum probe_mode mode);
+
+/*
+ * probe_mode_learn - before the sandbox: whether MODE runs on the open
+ * KVM, with one round of the probe loop (a VM of its own, a millisecond
+ * or two, not doctor's timing), for probe_mode_runs to answer from later.
+ * Call it before any thread that may ask starts.
+ */
+void probe_mode_learn(const struct kvm *kvm, enum probe_mode mode);
 
 /*
  * A probe guest, for probe.c's probes and probe_debug.c's: a VM of its own

@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include "vmm/sandbox.h"
 
 int ticker_init(struct ticker *t, size_t cap, struct err *e)
 {
@@ -59,6 +60,7 @@ static void *ticker_main(void *arg)
 	struct ticker *t = arg;
 	struct epoll_event evs[16];
 
+	sandbox_enter_service(SANDBOX_TICKER, "the timer thread");
 	for (;;) {
 		int n = epoll_wait(t->epfd, evs, 16, -1);
 

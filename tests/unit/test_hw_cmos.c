@@ -89,8 +89,10 @@ static void test_host_clock(void)
 		else if (state == 1 && !(a & 0x80))
 			state = 2;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (state < 2 && t.tv_sec - t0.tv_sec < 4);
-	check(state == 2, "host clock: polling UIP sees 0 -> 1 -> 0 within 4 s");
+	/* UIP is up 244 us a second: a loaded host may preempt the poll
+	 * through a few of them (seen once in 30 runs with 4 s) */
+	} while (state < 2 && t.tv_sec - t0.tv_sec < 15);
+	check(state == 2, "host clock: polling UIP sees 0 -> 1 -> 0 within 15 s");
 	cmos_destroy(&c);
 }
 

@@ -557,6 +557,26 @@ static void test_linux(void)
 	   "linux: the protected-mode kernel is at 1 MiB");
 	ok(zp[0x1ef] == 0, "linux: the sentinel byte stays 0");
 
+	/* found by fuzz_tables: pref_address + init_size wrapped around, and
+	 * the kernel looked as if it fitted in a few MiB */
+	put32(bz + 0x258, 0xfffff000);		/* pref_address 2^64 - 4 KiB */
+	put32(bz + 0x25c, 0xffffffff);
+	rc = linux_parse(bz, sizeof bz, sizeof bz, &img);
+	ok(rc < 0 && strstr(img.why, "init_size") != NULL,
+	   "linux: a pref_address + init_size past 2^64 is refused: %s",
+	   rc < 0 ? img.why : "taken");
+	put32(bz + 0x258, 0x1000000);
+	put32(bz + 0x25c, 0);
+	/* found by fuzz_tables: with more than 3 GiB, a kernel whose
+	 * init_size ran into the hole below 4 GiB was taken.  8 GiB are
+	 * claimed of MEM's 64 MiB: it is refused before writing anything,
+	 * and what it would write lies in the first 2 MiB. */
+	put32(bz + 0x260, 0xf0000000);		/* init_size: to 0xF1000000 */
+	rc = linux_setup(mem, 8ull << 30, bz, sizeof bz, "", 0, 0, &why);
+	ok(rc < 0, "linux: a kernel reaching the hole below 4 GiB is refused: %s",
+	   rc < 0 ? why : "taken");
+	put32(bz + 0x260, 0x2000000);
+
 	bz[0x206] = 0x05;			/* version 2.05 */
 	rc = linux_parse(bz, sizeof bz, sizeof bz, &img);
 	ok(rc < 0 && strstr(img.why, "2.06") != NULL,
