@@ -184,9 +184,9 @@ run_verdict getchar "run configs/echo.yaml: attached while it waits for input, k
 # The 1K OS under 32-bit paging (which kvm_pvm refuses: there, skipped;
 # the lab runs it).  Once its menu is out again (it waits for input), a raw
 # client interrupts it with Ctrl-C and reads CR0 and a higher-half
-# address; then gdb, with the kernel's symbols, breaks in the scheduler,
-# reads the stack, CR0.PG, CR3 and kernel variables, steps and detaches;
-# "0" at the menu ends the run.
+# address; then gdb, with the kernel's symbols, reads CR0.PG, CR3, kernel
+# variables and code, steps and detaches (a breakpoint: README.md's
+# walk-through, run by 80-docs.t); "0" at the menu ends the run.
 if "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
 	fifo_start configs/os-1k.yaml
 	fifo_until '0. Exit'
@@ -196,9 +196,9 @@ if "$MINIKVM" doctor --mode protected+paging >/dev/null 2>&1; then
 	fifo_until '0. Exit'
 	client os-1k-ctrlc
 	sed -e "s/@PORT@/$port/" tests/gdb/os-1k.gdb >"$TMP/script.gdb"
-	# from the breakpoint on: where the attach finds it depends on timing
+	# from the first print on: where the attach finds it depends on timing
 	timeout -s KILL 300 gdb -nx -batch -x "$TMP/script.gdb" 2>&1 </dev/null |
-		sed -n '/^Breakpoint 1 at/,$p' >"$TMP/gdb.out"
+		sed -n '/^\$1 = /,$p' >"$TMP/gdb.out"
 	transcript os-1k.gdb.out "$TMP/gdb.out"
 	echo 0 >&4
 	fifo_finish
